@@ -1,0 +1,2 @@
+//! Shared helpers for the benches and the end-to-end latency harness.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! The signed Paradex execution path.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! The pinned-thread Paradex WebSocket feed handler.
+#![forbid(unsafe_code)]

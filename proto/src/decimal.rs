@@ -1,0 +1,1 @@
+//! Fixed-point decimals at exponent -8: exact parsing and formatting of Paradex decimal strings.

@@ -1,0 +1,6 @@
+//! Paradex wire formats shared by the feed, the execution path and the mock exchange.
+#![forbid(unsafe_code)]
+
+pub mod decimal;
+pub mod sbe;
+pub mod typed_data;

@@ -1,0 +1,1 @@
+//! Lock-free single-writer / many-reader ring buffers in shared memory.
