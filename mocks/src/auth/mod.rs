@@ -1,0 +1,1 @@
+//! STARK signature verification of onboarding, auth and order requests; JWT issue and check.

@@ -1,0 +1,1 @@
+//! Mock configuration: markets, rates, ports, TLS, fault flags.

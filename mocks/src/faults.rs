@@ -1,0 +1,1 @@
+//! Fault injection shared by every transport, controlled by CLI flags and the admin endpoint.
