@@ -1,0 +1,5 @@
+//! `paradex-mock`: the offline Paradex exchange on a loopback port.
+
+fn main() -> anyhow::Result<()> {
+    anyhow::bail!("paradex-mock: the server is being assembled (issue #3)")
+}
