@@ -1,2 +1,5 @@
 //! The signed Paradex execution path.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod sign;
