@@ -84,6 +84,8 @@ mod error;
 #[cfg(not(loom))]
 mod health;
 #[cfg(not(loom))]
+mod inspect;
+#[cfg(not(loom))]
 pub mod layout;
 #[cfg(not(loom))]
 mod market;
@@ -104,6 +106,7 @@ mod writer;
 pub use crate::{
     error::{RingError, RingResult},
     health::HealthCounter,
+    inspect::{SegmentInfo, inspect},
     market::{
         BOOK_END_OF_UPDATE, BOOK_INVALIDATED, BOOK_SNAPSHOT_BEGIN, Bbo, BookLevel, MarkFunding,
         NULL_PRICE, RecordKind, SIDE_BUY, SIDE_NONE, SIDE_SELL, Trade,

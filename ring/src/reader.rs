@@ -8,7 +8,7 @@ use crate::clock::monotonic_ns;
 use crate::error::RingResult;
 use crate::health::{self, HealthCounter};
 use crate::layout::offset;
-use crate::protocol::{Next, RingCore};
+use crate::protocol::{Next, RingCore, committed};
 use crate::record::{ShmRecord, as_words_mut};
 use crate::registry::{self, HEARTBEAT_EVERY, ReaderInfo, Registration, pid_alive};
 use crate::segment::{DataRegion, Segment, WriterState};
@@ -95,6 +95,28 @@ pub struct WriterInfo {
     pub state: WriterState,
     /// `CLOCK_MONOTONIC` ns of the last heartbeat.
     pub heartbeat_ns: i64,
+}
+
+impl WriterInfo {
+    /// Classifies the writer: a heartbeat older than `max_age` is [`WriterStatus::Stale`].
+    /// Makes a `kill(pid, 0)` syscall unless the state is `Closed` or `Replaced`.
+    #[must_use]
+    pub fn status(&self, max_age: Duration) -> WriterStatus {
+        match self.state {
+            WriterState::Closed => WriterStatus::Closed,
+            WriterState::Replaced => WriterStatus::Replaced,
+            WriterState::None | WriterState::Live => {
+                let max_age = i64::try_from(max_age.as_nanos()).unwrap_or(i64::MAX);
+                if !pid_alive(self.pid) {
+                    WriterStatus::Dead
+                } else if monotonic_ns().saturating_sub(self.heartbeat_ns) > max_age {
+                    WriterStatus::Stale
+                } else {
+                    WriterStatus::Alive
+                }
+            }
+        }
+    }
 }
 
 /// One reader of a segment, with its own cursor. Any number may exist, in any processes.
@@ -251,6 +273,27 @@ impl<R: ShmRecord> Reader<R> {
         self.segment.path()
     }
 
+    /// Base address and length of the read-only mapping of the whole segment, for zero-copy
+    /// views (the Python bindings). The memory changes under the view as the writer publishes:
+    /// read it only as the layout documents (stamp, copy, re-check; see `docs/ring-layout.md`),
+    /// check a viewed record with [`Reader::is_intact`] after using it, and never write to it.
+    #[must_use]
+    pub fn mapping(&self) -> (*const u8, usize) {
+        (self.segment.base(), self.segment.len())
+    }
+
+    /// Byte offset (from the mapping base) of the record part of the slot that holds `seq`.
+    #[must_use]
+    pub fn record_offset(&self, seq: u64) -> usize {
+        self.region.record_offset(seq)
+    }
+
+    /// Whether the slot of `seq` still holds record `seq`, committed (a view of it is valid).
+    #[must_use]
+    pub fn is_intact(&self, seq: u64) -> bool {
+        self.core().stamp(seq) == committed(seq)
+    }
+
     /// Registry slot index, if registered.
     #[must_use]
     pub fn registry_slot(&self) -> Option<usize> {
@@ -260,19 +303,7 @@ impl<R: ShmRecord> Reader<R> {
     /// Writer identity and liveness fields.
     #[must_use]
     pub fn writer_info(&self) -> WriterInfo {
-        let seg = &self.segment;
-        WriterInfo {
-            // SYNC: pairs with the writer's Release store of the epoch after its pid.
-            epoch: seg.u64_at(offset::WRITER_EPOCH).load(Ordering::Acquire),
-            pid: seg.u64_at(offset::WRITER_PID).load(Ordering::Relaxed),
-            // SYNC: pairs with the Release stores of the state (live, closed, replaced).
-            state: WriterState::from_raw(seg.u64_at(offset::WRITER_STATE).load(Ordering::Acquire))
-                .unwrap_or(WriterState::None),
-            heartbeat_ns: seg
-                .u64_at(offset::HEARTBEAT)
-                .load(Ordering::Relaxed)
-                .cast_signed(),
-        }
+        self.segment.writer_info()
     }
 
     /// The current writer epoch.
@@ -298,22 +329,7 @@ impl<R: ShmRecord> Reader<R> {
     /// Makes a `kill(pid, 0)` syscall: call it from a timer, not per record.
     #[must_use]
     pub fn writer_status(&self, max_age: Duration) -> WriterStatus {
-        let info = self.writer_info();
-        match info.state {
-            WriterState::Closed => WriterStatus::Closed,
-            WriterState::Replaced => WriterStatus::Replaced,
-            WriterState::None | WriterState::Live => {
-                if !pid_alive(info.pid) {
-                    WriterStatus::Dead
-                } else if monotonic_ns().saturating_sub(info.heartbeat_ns)
-                    > i64::try_from(max_age.as_nanos()).unwrap_or(i64::MAX)
-                {
-                    WriterStatus::Stale
-                } else {
-                    WriterStatus::Alive
-                }
-            }
-        }
+        self.writer_info().status(max_age)
     }
 
     /// Refreshes this reader's registry heartbeat now (reads also do it every

@@ -10,7 +10,9 @@ use rustix::fs::{FlockOperation, flock};
 
 use crate::error::{RingError, RingResult};
 use crate::layout::{self, MAX_CAPACITY, MIN_CAPACITY, RECORD_NAME_BYTES, offset};
+use crate::market::{Bbo, BookLevel, MarkFunding, RecordKind, Trade};
 use crate::protocol::RingCore;
+use crate::reader::WriterInfo;
 use crate::record::ShmRecord;
 use crate::sync::{AtomicU64, Ordering};
 
@@ -425,6 +427,54 @@ impl Segment {
         Ok(seg)
     }
 
+    /// Opens `path` read-only whatever its record kind, validating the header against the kind
+    /// it names.
+    pub(crate) fn open_any(path: &Path) -> RingResult<(Self, RecordKind)> {
+        let file = OpenOptions::new()
+            .read(true)
+            .open(path)
+            .map_err(io_err(path, "open"))?;
+        let len = file.metadata().map_err(io_err(path, "stat"))?.len();
+        if len < offset::DATA as u64 {
+            return Err(RingError::Truncated {
+                path: path.to_path_buf(),
+                actual: len,
+                expected: offset::DATA as u64,
+            });
+        }
+        let map = MmapOptions::new()
+            .map_raw_read_only(&file)
+            .map_err(io_err(path, "mmap"))?;
+        let seg = Self {
+            path: path.to_path_buf(),
+            file,
+            map,
+        };
+        let header = seg.header();
+        let kind = RecordKind::from_id(header.kind_id).filter(|_| header.magic == layout::MAGIC);
+        let validated = match kind {
+            Some(RecordKind::Bbo) => header.validate::<Bbo>(path, len),
+            Some(RecordKind::Trade) => header.validate::<Trade>(path, len),
+            Some(RecordKind::BookLevel) => header.validate::<BookLevel>(path, len),
+            Some(RecordKind::MarkFunding) => header.validate::<MarkFunding>(path, len),
+            // Reports a bad magic or version first; a good header with an unknown kind after.
+            None => header
+                .validate::<Bbo>(path, len)
+                .and(Err(RingError::CorruptHeader {
+                    path: path.to_path_buf(),
+                    field: "kind_id",
+                    value: header.kind_id,
+                    reason: "not a known record kind",
+                })),
+        };
+        validated?;
+        let kind = kind.ok_or_else(|| RingError::BadMagic {
+            path: path.to_path_buf(),
+            found: header.magic,
+        })?;
+        Ok((seg, kind))
+    }
+
     fn renamed(mut self, path: &Path) -> Self {
         self.path = path.to_path_buf();
         self
@@ -446,6 +496,32 @@ impl Segment {
     /// The open file (readers map their registry slot through it).
     pub(crate) fn file(&self) -> &File {
         &self.file
+    }
+
+    /// Base address of the mapping.
+    pub(crate) fn base(&self) -> *const u8 {
+        self.map.as_ptr()
+    }
+
+    /// Length of the mapping in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Writer identity and liveness fields.
+    pub(crate) fn writer_info(&self) -> WriterInfo {
+        WriterInfo {
+            // SYNC: pairs with the writer's Release store of the epoch after its pid.
+            epoch: self.u64_at(offset::WRITER_EPOCH).load(Ordering::Acquire),
+            pid: self.u64_at(offset::WRITER_PID).load(Ordering::Relaxed),
+            // SYNC: pairs with the Release stores of the state (live, closed, replaced).
+            state: WriterState::from_raw(self.u64_at(offset::WRITER_STATE).load(Ordering::Acquire))
+                .unwrap_or(WriterState::None),
+            heartbeat_ns: self
+                .u64_at(offset::HEARTBEAT)
+                .load(Ordering::Relaxed)
+                .cast_signed(),
+        }
     }
 
     /// The 8-byte atomic at `at`.
@@ -582,6 +658,11 @@ impl DataRegion {
     /// Number of slots.
     pub(crate) fn capacity(&self) -> u64 {
         self.capacity
+    }
+
+    /// Offset from the segment base of the record part of the slot holding `seq`.
+    pub(crate) fn record_offset(&self, seq: u64) -> usize {
+        offset::DATA + (seq & (self.capacity - 1)) as usize * self.slot_words * 8 + 8
     }
 
     /// The ring over this region; `seg` must be the segment the region was taken from.
