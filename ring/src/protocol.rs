@@ -32,13 +32,7 @@ pub const fn committed(seq: u64) -> u64 {
 
 /// Seqlock write: odd `busy` stamp, payload, then even `done` stamp.
 #[inline]
-pub(crate) fn seqlock_write(
-    stamp: &AtomicU64,
-    words: &[AtomicU64],
-    busy: u64,
-    done: u64,
-    src: &[u64],
-) {
+pub fn seqlock_write(stamp: &AtomicU64, words: &[AtomicU64], busy: u64, done: u64, src: &[u64]) {
     debug_assert!(busy & 1 == 1 && done & 1 == 0 && words.len() >= src.len());
     stamp.store(busy, Ordering::Relaxed);
     // SYNC: orders the odd stamp before the payload stores. A reader whose copy saw any of the
@@ -58,7 +52,7 @@ pub(crate) fn seqlock_write(
 /// Returns the stamp seen first; the copy in `dst` is valid only when the result is
 /// `Ok(expect)`. `Err(stamp)` means the stamp changed while copying.
 #[inline]
-pub(crate) fn seqlock_read(
+pub fn seqlock_read(
     stamp: &AtomicU64,
     words: &[AtomicU64],
     expect: u64,
