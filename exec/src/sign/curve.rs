@@ -19,9 +19,8 @@ pub(crate) type Fp = FieldElement<Stark252PrimeField>;
 /// A point in projective coordinates; table entries are kept with `z = 1`.
 pub(crate) type Point = ShortWeierstrassProjectivePoint<StarkCurve>;
 
-/// Window width in bits. 8 gives 31–32 additions per 248/252-bit scalar and ~760 KB per table.
-pub(crate) const WINDOW_BITS: usize = 8;
-const DIGITS: usize = (1 << WINDOW_BITS) - 1;
+/// Narrowest window any table uses (bounds the per-scalar digit buffer).
+const MIN_WINDOW_BITS: usize = 4;
 
 /// Reinterprets a felt as a lambdaworks field element (both hold the same Montgomery limbs).
 pub(crate) fn to_fp(felt: &Felt) -> Fp {
@@ -39,6 +38,14 @@ pub(crate) fn from_affine(p: &AffinePoint) -> Point {
         .unwrap_or_else(|_| unreachable!("starknet-curve constants are on the curve"))
 }
 
+/// The affine form of `starknet-curve`'s constants.
+pub(crate) fn affine(p: &AffinePoint) -> Affine {
+    Affine {
+        x: to_fp(&p.x()),
+        y: to_fp(&p.y()),
+    }
+}
+
 /// The canonical integer of a field element as little-endian 64-bit limbs.
 pub(crate) fn le_limbs(fp: &Fp) -> [u64; 4] {
     let mut limbs = fp.representative().limbs;
@@ -53,11 +60,127 @@ pub(crate) fn affine_x(p: &Point) -> Fp {
     p.x() * z_inv
 }
 
+/// An affine point, one cache line: what the tables store.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
+pub(crate) struct Affine {
+    x: Fp,
+    y: Fp,
+}
+
+impl Affine {
+    /// The accumulator that starts at this point.
+    pub(crate) fn to_point(self) -> Point {
+        Point::new_unchecked([self.x, self.y, Fp::one()])
+    }
+}
+
+/// `acc + q` for a projective `acc` and an affine `q` (madd-1998-cmo: 9M + 2S).
+#[inline]
+fn add_affine(acc: &Point, q: &Affine) -> Point {
+    let [px, py, pz] = acc.coordinates();
+    if *pz == Fp::zero() {
+        return q.to_point();
+    }
+    let u = q.y * pz - py;
+    let v = q.x * pz - px;
+    if v == Fp::zero() {
+        // Same x: either the same point (double) or its negation (identity). Reached only
+        // with probability ~2^-250 for hash and nonce inputs, but handled exactly.
+        return if u == Fp::zero() {
+            acc.double()
+        } else {
+            Point::neutral_element()
+        };
+    }
+    let vv = v.square();
+    let uu = u.square();
+    let vvv = v * vv;
+    let r = vv * px;
+    let a = uu * pz - vvv - r.double();
+    let x = v * a;
+    let y = u * (r - a) - vvv * py;
+    let z = vvv * pz;
+    Point::new_unchecked([x, y, z])
+}
+
+/// Multiples of one base point for `bit_len`-bit scalars.
+#[derive(Debug)]
+pub(crate) struct FixedBaseTable {
+    /// `windows × digits` affine points; entry `i·digits + j−1` is `j · 2^(w·i) · P`.
+    points: Vec<Affine>,
+    window_bits: usize,
+    /// `2^w − 1`: the non-zero digits of a window.
+    digits: usize,
+    windows: usize,
+    bit_len: usize,
+}
+
+/// The most windows any table has (252-bit scalars at the narrowest window).
+const MAX_WINDOWS: usize = 252usize.div_ceil(MIN_WINDOW_BITS);
+
+impl FixedBaseTable {
+    /// Builds the table of `base` for scalars of `bit_len` bits (at most 252) with
+    /// `window_bits`-bit windows (4..=16): `⌈bit_len / w⌉` additions per multiple, and
+    /// `⌈bit_len / w⌉ · (2^w − 1) · 64` bytes.
+    pub(crate) fn new(base: &Point, bit_len: usize, window_bits: usize) -> Self {
+        assert!(
+            (MIN_WINDOW_BITS..=16).contains(&window_bits) && bit_len <= 252,
+            "table shape"
+        );
+        let windows = bit_len.div_ceil(window_bits);
+        let digits = (1usize << window_bits) - 1;
+        let mut window_base = base.clone();
+        let mut projective = Vec::with_capacity(windows * digits);
+        for _ in 0..windows {
+            let mut multiple = window_base.clone();
+            for _ in 0..digits {
+                projective.push(multiple.clone());
+                multiple = multiple.operate_with(&window_base);
+            }
+            // `multiple` is now 2^w · window_base: the base of the next window.
+            window_base = multiple;
+        }
+        Self {
+            points: batch_normalize(&projective),
+            window_bits,
+            digits,
+            windows,
+            bit_len,
+        }
+    }
+
+    /// Adds `scalar · base` to `acc`, where the scalar is bits `shift .. shift + bit_len` of
+    /// the little-endian `limbs`.
+    #[inline]
+    pub(crate) fn accumulate(&self, acc: &mut Point, limbs: &[u64; 4], shift: usize) {
+        let shifted = shift_right(limbs, shift);
+        let mut entries = [0usize; MAX_WINDOWS];
+        let mut count = 0;
+        for i in 0..self.windows {
+            let d = digit(&shifted, i, self.window_bits, self.bit_len);
+            if d != 0 {
+                entries[count] = i * self.digits + d - 1;
+                count += 1;
+            }
+        }
+        // Touch every entry first: the loads are independent, so their cache misses overlap
+        // instead of stalling one addition after another.
+        let touched = entries[..count]
+            .iter()
+            .fold(0u64, |t, &e| t ^ self.points[e].x.value().limbs[0]);
+        std::hint::black_box(touched);
+        for &e in &entries[..count] {
+            *acc = add_affine(acc, &self.points[e]);
+        }
+    }
+}
+
 /// `w`-bit digit `index` of `limbs`, restricted to bits below `bit_len`.
 #[inline]
-fn digit(limbs: &[u64; 4], index: usize, bit_len: usize) -> usize {
-    let lo = index * WINDOW_BITS;
-    let hi = (lo + WINDOW_BITS).min(bit_len);
+fn digit(limbs: &[u64; 4], index: usize, window_bits: usize, bit_len: usize) -> usize {
+    let lo = index * window_bits;
+    let hi = (lo + window_bits).min(bit_len);
     if lo >= hi {
         return 0;
     }
@@ -69,54 +192,7 @@ fn digit(limbs: &[u64; 4], index: usize, bit_len: usize) -> usize {
     (bits & ((1u64 << (hi - lo)) - 1)) as usize
 }
 
-/// Multiples of one base point for `bit_len`-bit scalars starting at bit `offset`.
-#[derive(Debug)]
-pub(crate) struct FixedBaseTable {
-    /// `windows × DIGITS` affine points; entry `i·DIGITS + j−1` is `j · 2^(w·i + offset) · P`.
-    points: Vec<Point>,
-    windows: usize,
-    bit_len: usize,
-}
-
-impl FixedBaseTable {
-    /// Builds the table of `base · 2^offset` for scalars of `bit_len` bits.
-    pub(crate) fn new(base: &Point, offset: usize, bit_len: usize) -> Self {
-        let windows = bit_len.div_ceil(WINDOW_BITS);
-        let mut window_base = base.clone();
-        for _ in 0..offset {
-            window_base = window_base.double();
-        }
-        let mut projective = Vec::with_capacity(windows * DIGITS);
-        for _ in 0..windows {
-            let mut multiple = window_base.clone();
-            for _ in 0..DIGITS {
-                projective.push(multiple.clone());
-                multiple = multiple.operate_with(&window_base);
-            }
-            // `multiple` is now 2^w · window_base: the base of the next window.
-            window_base = multiple;
-        }
-        Self {
-            points: batch_normalize(&projective),
-            windows,
-            bit_len,
-        }
-    }
-
-    /// Adds `scalar · base` (scalar bits `offset .. offset + bit_len` of `limbs`) to `acc`.
-    #[inline]
-    pub(crate) fn accumulate(&self, acc: &mut Point, limbs: &[u64; 4], offset_shift: usize) {
-        let shifted = shift_right(limbs, offset_shift);
-        for i in 0..self.windows {
-            let d = digit(&shifted, i, self.bit_len);
-            if d != 0 {
-                *acc = acc.operate_with_affine(&self.points[i * DIGITS + d - 1]);
-            }
-        }
-    }
-}
-
-/// `limbs >> shift` for `shift < 64` (only the Pedersen high nibble at bit 248 needs it).
+/// `limbs >> shift` (only the Pedersen high nibble at bit 248 needs a non-zero shift).
 #[inline]
 fn shift_right(limbs: &[u64; 4], shift: usize) -> [u64; 4] {
     if shift == 0 {
@@ -136,8 +212,8 @@ fn shift_right(limbs: &[u64; 4], shift: usize) -> [u64; 4] {
     out
 }
 
-/// Converts points to affine (`z = 1`) with a single inversion (Montgomery's trick).
-pub(crate) fn batch_normalize(points: &[Point]) -> Vec<Point> {
+/// Converts points to affine with a single inversion (Montgomery's trick).
+pub(crate) fn batch_normalize(points: &[Point]) -> Vec<Affine> {
     let mut prefix = Vec::with_capacity(points.len());
     let mut running = Fp::one();
     for p in points {
@@ -147,14 +223,27 @@ pub(crate) fn batch_normalize(points: &[Point]) -> Vec<Point> {
     let mut inv = running
         .inv()
         .unwrap_or_else(|_| unreachable!("table points are never the identity"));
-    let mut out = vec![Point::neutral_element(); points.len()];
+    let mut out = vec![
+        Affine {
+            x: Fp::zero(),
+            y: Fp::zero()
+        };
+        points.len()
+    ];
     for (i, p) in points.iter().enumerate().rev() {
         let z_inv = inv * prefix[i];
         inv *= p.z();
-        out[i] = Point::new([p.x() * z_inv, p.y() * z_inv, Fp::one()])
-            .unwrap_or_else(|_| unreachable!("normalising keeps points on the curve"));
+        out[i] = Affine {
+            x: p.x() * z_inv,
+            y: p.y() * z_inv,
+        };
     }
     out
+}
+
+/// One point to affine form.
+pub(crate) fn normalize(p: &Point) -> Affine {
+    batch_normalize(std::slice::from_ref(p))[0]
 }
 
 #[cfg(test)]
@@ -165,7 +254,7 @@ mod tests {
     #[test]
     fn table_multiple_matches_double_and_add() {
         let g = StarkCurve::generator();
-        let table = FixedBaseTable::new(&g, 0, 252);
+        let table = FixedBaseTable::new(&g, 252, 8);
         let scalar =
             Felt::from_hex("0x62d42d95f431b2d2742f3d0c183e8b069cdff56098767b6f8c206fbba8ce236")
                 .unwrap();

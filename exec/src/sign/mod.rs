@@ -5,6 +5,7 @@ mod curve;
 mod ecdsa;
 mod error;
 mod hasher;
+mod inverse;
 mod key;
 mod pedersen;
 mod signer;

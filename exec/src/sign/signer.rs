@@ -22,14 +22,17 @@ struct Tables {
     generator: FixedBaseTable,
 }
 
+/// Window of the generator table: 32 additions per `k·G`, 520 KB.
+const GENERATOR_WINDOW: usize = 8;
+
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables {
         pedersen: PedersenTables::new(),
         generator: FixedBaseTable::new(
             &from_affine(&starknet_curve::curve_params::GENERATOR),
-            0,
             252,
+            GENERATOR_WINDOW,
         ),
     })
 }
