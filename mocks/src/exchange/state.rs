@@ -102,7 +102,9 @@ impl Order {
     pub(crate) fn to_resp(&self, market: &str) -> OrderResp {
         let filled = self.size - self.remaining;
         let avg = if filled > 0 {
-            num::format(num::saturate(self.filled_notional / i128::from(filled)))
+            num::format(num::saturate(
+                self.filled_notional * i128::from(num::ONE) / i128::from(filled),
+            ))
         } else {
             String::new()
         };
