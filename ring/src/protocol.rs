@@ -11,23 +11,30 @@
 //! (records published), which readers use to start at either end and to resynchronise after
 //! being lapped.
 //!
+//! Sequence arithmetic wraps instead of panicking: a real sequence never nears 2^62 (146 years at
+//! 10^9 records/s), and `open` refuses a tail beyond [`MAX_SEQ`], so wrapping only matters for a
+//! file corrupted while mapped, where it must not panic.
+//!
 //! The segment code builds a [`RingCore`] over mapped memory; the loom tests build one over
 //! loom atomics.
 
 use crate::sync::{AtomicU64, Ordering, fence};
 
+/// Largest tail `open` accepts.
+pub const MAX_SEQ: u64 = 1 << 62;
+
 /// Stamp of a slot while record `seq` is being written.
 #[must_use]
 #[inline]
 pub const fn writing(seq: u64) -> u64 {
-    (seq << 1) | 1
+    seq.wrapping_shl(1) | 1
 }
 
 /// Stamp of a slot holding the complete record `seq`.
 #[must_use]
 #[inline]
 pub const fn committed(seq: u64) -> u64 {
-    (seq + 1) << 1
+    seq.wrapping_add(1).wrapping_shl(1)
 }
 
 /// Seqlock write: odd `busy` stamp, payload, then even `done` stamp.
@@ -162,7 +169,7 @@ impl<'a> RingCore<'a> {
         seqlock_write(stamp, words, writing(seq), committed(seq), src);
         // SYNC: a reader whose Acquire load of the tail sees `seq + 1` also sees slot `seq`
         // committed (or overwritten by later laps).
-        self.tail.store(seq + 1, Ordering::Release);
+        self.tail.store(seq.wrapping_add(1), Ordering::Release);
     }
 
     /// Copies record `seq` into `dst` if it is there.
@@ -183,13 +190,13 @@ impl<'a> RingCore<'a> {
     pub fn next(&self, cursor: &mut u64, dst: &mut [u64]) -> Next {
         match self.read(*cursor, dst) {
             SlotRead::Ready => {
-                *cursor += 1;
+                *cursor = cursor.wrapping_add(1);
                 Next::Record
             }
             SlotRead::Pending => Next::Empty,
             SlotRead::Overwritten => {
                 let resume = self.resume_after_lap(*cursor);
-                let lost = resume - *cursor;
+                let lost = resume.wrapping_sub(*cursor);
                 *cursor = resume;
                 Next::Lapped { lost }
             }
@@ -210,7 +217,8 @@ impl<'a> RingCore<'a> {
     #[inline]
     pub fn resume_after_lap(&self, cursor: u64) -> u64 {
         let tail = self.published();
-        tail.saturating_sub(self.capacity() - 1).max(cursor + 1)
+        tail.saturating_sub(self.capacity() - 1)
+            .max(cursor.wrapping_add(1))
     }
 
     /// The oldest record still retained (it may be overwritten at any moment).

@@ -201,7 +201,7 @@ impl<R: ShmRecord> Reader<R> {
             }
             Next::Empty => Read::Empty,
             Next::Lapped { lost } => {
-                self.lost += lost;
+                self.lost = self.lost.saturating_add(lost);
                 if let Some(reg) = &self.registration {
                     reg.set_cursor(cursor);
                     reg.set_lost(self.lost);

@@ -11,7 +11,7 @@ use rustix::fs::{FlockOperation, flock};
 use crate::error::{RingError, RingResult};
 use crate::layout::{self, MAX_CAPACITY, MIN_CAPACITY, RECORD_NAME_BYTES, offset};
 use crate::market::{Bbo, BookLevel, MarkFunding, RecordKind, Trade};
-use crate::protocol::RingCore;
+use crate::protocol::{MAX_SEQ, RingCore};
 use crate::reader::WriterInfo;
 use crate::record::ShmRecord;
 use crate::sync::{AtomicU64, Ordering};
@@ -314,7 +314,10 @@ impl Segment {
             },
             Some(seg) => {
                 let header = seg.header();
-                match header.validate::<R>(path, len) {
+                match header
+                    .validate::<R>(path, len)
+                    .and_then(|()| seg.check_tail())
+                {
                     Ok(()) if header.capacity == capacity => {
                         return Ok((seg.remap_populated()?, Attach::Reopened));
                     }
@@ -424,6 +427,7 @@ impl Segment {
             map,
         };
         seg.header().validate::<R>(path, len)?;
+        seg.check_tail()?;
         Ok(seg)
     }
 
@@ -468,6 +472,7 @@ impl Segment {
                 })),
         };
         validated?;
+        seg.check_tail()?;
         let kind = kind.ok_or_else(|| RingError::BadMagic {
             path: path.to_path_buf(),
             found: header.magic,
@@ -496,6 +501,20 @@ impl Segment {
     /// The open file (readers map their registry slot through it).
     pub(crate) fn file(&self) -> &File {
         &self.file
+    }
+
+    /// Refuses a tail no real writer could have reached (a corrupt counter).
+    pub(crate) fn check_tail(&self) -> RingResult<()> {
+        let tail = self.u64_at(offset::TAIL).load(Ordering::Acquire);
+        if tail > MAX_SEQ {
+            return Err(RingError::CorruptHeader {
+                path: self.path.clone(),
+                field: "tail",
+                value: tail,
+                reason: "beyond any reachable sequence",
+            });
+        }
+        Ok(())
     }
 
     /// Base address of the mapping.

@@ -131,7 +131,7 @@ impl<R: ShmRecord> Writer<R> {
     fn recover_tail(&self) -> u64 {
         let core = self.core();
         let mut tail = core.published();
-        let limit = tail + self.region.capacity();
+        let limit = tail.saturating_add(self.region.capacity());
         while tail < limit && core.stamp(tail) == committed(tail) {
             tail += 1;
         }
@@ -153,7 +153,7 @@ impl<R: ShmRecord> Writer<R> {
     pub fn publish(&mut self, record: &R) -> u64 {
         let seq = self.next_seq;
         self.core().publish(seq, as_words(record));
-        self.next_seq = seq + 1;
+        self.next_seq = seq.wrapping_add(1);
         seq
     }
 
