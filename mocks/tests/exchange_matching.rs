@@ -593,3 +593,43 @@ fn deltas_rebuild_the_book_with_contiguous_seq_no() {
         "orders, fills, positions and account reach Alice"
     );
 }
+
+#[test]
+fn synthetic_liquidity_does_not_accumulate() {
+    let ex = exchange();
+    let client = place(&ex, ALICE, order(Side::Buy, "99", "1"));
+    for i in 0..2_000i64 {
+        let mid = 100 * ONE + (i % 7) * ONE / 10;
+        let bids = [
+            Level {
+                price: mid - ONE / 10,
+                size: ONE,
+            },
+            Level {
+                price: mid - ONE / 5,
+                size: ONE,
+            },
+        ];
+        let asks = [
+            Level {
+                price: mid + ONE / 10,
+                size: ONE,
+            },
+            Level {
+                price: mid + ONE / 5,
+                size: ONE,
+            },
+        ];
+        ex.set_maker_quotes(MARKET, &bids, &asks).unwrap();
+        ex.submit_aggressor(
+            MARKET,
+            if i % 2 == 0 { Side::Buy } else { Side::Sell },
+            ONE / 2,
+        )
+        .unwrap();
+    }
+    // Alice's order plus the maker's four live quotes.
+    assert_eq!(ex.retained_orders(), 5);
+    assert_eq!(ex.trades(MARKET).unwrap().len(), 2_000);
+    assert_eq!(status(&ex, ALICE, &client).0, "OPEN");
+}

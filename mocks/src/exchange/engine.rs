@@ -489,22 +489,37 @@ impl Exchange {
         Ok(m.summary_event(now_us()))
     }
 
-    /// Public trades of a market, oldest first.
+    /// The latest public trades of a market (up to 10 000), oldest first.
     ///
     /// # Errors
     /// `MARKET_NOT_FOUND`.
     pub fn trades(&self, market: &str) -> ExchangeResult<Vec<TradeEvent>> {
         let state = self.lock();
-        Ok(state.markets[state.market(market)?].trades.clone())
+        Ok(state.markets[state.market(market)?]
+            .trades
+            .iter()
+            .cloned()
+            .collect())
     }
 
-    /// Funding history of a market, oldest first.
+    /// The latest funding updates of a market (up to 10 000), oldest first.
     ///
     /// # Errors
     /// `MARKET_NOT_FOUND`.
     pub fn funding_history(&self, market: &str) -> ExchangeResult<Vec<FundingDataEvent>> {
         let state = self.lock();
-        Ok(state.markets[state.market(market)?].funding_history.clone())
+        Ok(state.markets[state.market(market)?]
+            .funding_history
+            .iter()
+            .cloned()
+            .collect())
+    }
+
+    /// Order records held in memory (client orders of every status, plus live synthetic
+    /// ones): a diagnostic that stays flat however long the generator runs.
+    #[must_use]
+    pub fn retained_orders(&self) -> usize {
+        self.lock().orders.len()
     }
 
     /// The venue status.
@@ -606,12 +621,7 @@ impl Exchange {
     ) -> ExchangeResult<FundingDataEvent> {
         self.step(|s| {
             let i = s.market(market)?;
-            s.settle_funding(i, rate, premium);
-            Ok(s.markets[i]
-                .funding_history
-                .last()
-                .cloned()
-                .expect("just recorded"))
+            Ok(s.settle_funding(i, rate, premium))
         })
     }
 }

@@ -7,7 +7,12 @@ use super::num;
 use super::state::State;
 
 impl State {
-    pub(crate) fn settle_funding(&mut self, market: usize, rate: i64, premium: i64) {
+    pub(crate) fn settle_funding(
+        &mut self,
+        market: usize,
+        rate: i64,
+        premium: i64,
+    ) -> FundingDataEvent {
         let now_ms = self.now_ms();
         let m = &mut self.markets[market];
         m.funding_rate = rate;
@@ -24,9 +29,12 @@ impl State {
             funding_rate_8h: rate * 8 / hours,
             funding_period_hours: m.spec.funding_period_hours,
         };
-        m.funding_history.push(event.clone());
+        if m.funding_history.len() == super::state::MAX_PUBLIC_HISTORY {
+            m.funding_history.pop_front();
+        }
+        m.funding_history.push_back(event.clone());
         let symbol = m.symbol.clone();
-        self.pending.push(ExchangeEvent::FundingData(event));
+        self.pending.push(ExchangeEvent::FundingData(event.clone()));
 
         let holders: Vec<_> = self
             .accounts
@@ -81,5 +89,6 @@ impl State {
             });
             self.touch_position(&account, market);
         }
+        event
     }
 }

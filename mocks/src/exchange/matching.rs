@@ -71,10 +71,12 @@ impl State {
         };
         self.orders.insert(key, record);
         self.order_ids.insert(id, key);
-        self.order_history
-            .entry(account.clone())
-            .or_default()
-            .push(key);
+        if !synthetic {
+            self.order_history
+                .entry(account.clone())
+                .or_default()
+                .push(key);
+        }
         self.mark_order_changed(key);
         let accepted = self.order_resp(key);
         if let Some(o) = self.orders.get(&key)
@@ -532,6 +534,9 @@ impl State {
             acct.live_client_ids.remove(&client_id);
         }
         self.mark_order_changed(key);
+        if self.accounts.get(&account).is_some_and(|a| a.synthetic) {
+            self.forget.push(key);
+        }
     }
 
     /// Cancels one of `account`'s orders by id.

@@ -1,7 +1,7 @@
 //! The exchange's state behind its lock: markets, accounts, orders, histories, and the
 //! bookkeeping that turns one engine step into events.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -15,6 +15,10 @@ use super::events::{
 use super::model::{FillResp, FundingPaymentResp, OrderResp};
 use super::num;
 use super::types::{CancelReason, Instruction, OrderStatus, OrderType, Side, Stp};
+
+/// Public trades and funding updates kept per market: the generator can print millions, and
+/// REST pages only need the recent ones.
+pub(crate) const MAX_PUBLIC_HISTORY: usize = 10_000;
 
 /// Trading status of the whole venue (`GET /system/state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +160,10 @@ pub(crate) struct MarketState {
     pub funding_premium: i64,
     pub funding_index: i64,
     pub last_bbo: (Option<Level>, Option<Level>),
-    pub trades: Vec<TradeEvent>,
-    pub funding_history: Vec<FundingDataEvent>,
+    /// The latest [`MAX_PUBLIC_HISTORY`] trades, oldest first.
+    pub trades: VecDeque<TradeEvent>,
+    /// The latest [`MAX_PUBLIC_HISTORY`] funding updates, oldest first.
+    pub funding_history: VecDeque<FundingDataEvent>,
     /// Conditional orders waiting for the mark to cross their trigger.
     pub untriggered: Vec<OrderKey>,
     /// The synthetic market maker's resting orders.
@@ -182,8 +188,8 @@ impl MarketState {
             funding_premium: 0,
             funding_index: 0,
             last_bbo: (None, None),
-            trades: Vec::new(),
-            funding_history: Vec::new(),
+            trades: VecDeque::new(),
+            funding_history: VecDeque::new(),
             untriggered: Vec::new(),
             maker_orders: Vec::new(),
         }
@@ -240,6 +246,9 @@ pub(crate) struct State {
     last_seq: u64,
     /// Events of the current step, flushed to the broadcast channel by the engine.
     pub pending: Vec<ExchangeEvent>,
+    /// Closed orders of synthetic accounts, dropped at the end of the step (nobody queries
+    /// them, and the generator makes them by the million).
+    pub forget: Vec<OrderKey>,
     dirty_markets: BTreeSet<usize>,
     dirty_positions: BTreeSet<(Arc<str>, usize)>,
     dirty_accounts: BTreeSet<Arc<str>>,
@@ -281,6 +290,7 @@ impl State {
             id_counter: 0,
             last_seq: 0,
             pending: Vec::new(),
+            forget: Vec::new(),
             dirty_markets: BTreeSet::new(),
             dirty_positions: BTreeSet::new(),
             dirty_accounts: BTreeSet::new(),
@@ -427,8 +437,14 @@ impl State {
         self.dirty_accounts.insert(account.clone());
     }
 
-    /// Ends a step: publishes book deltas, BBOs, positions and account summaries it changed.
+    /// Ends a step: publishes book deltas, BBOs, positions and account summaries it changed,
+    /// and drops closed synthetic orders.
     pub(crate) fn finish(&mut self) {
+        for key in std::mem::take(&mut self.forget) {
+            if let Some(order) = self.orders.remove(&key) {
+                self.order_ids.remove(&order.id);
+            }
+        }
         for market in std::mem::take(&mut self.dirty_markets) {
             let now = self.now;
             let m = &mut self.markets[market];
@@ -522,7 +538,10 @@ impl State {
             price,
             size,
         };
-        m.trades.push(trade.clone());
+        if m.trades.len() == MAX_PUBLIC_HISTORY {
+            m.trades.pop_front();
+        }
+        m.trades.push_back(trade.clone());
         m.last_price = price;
         m.volume = m.volume.saturating_add(num::mul(price, size));
         self.pending.push(ExchangeEvent::Trade(trade.clone()));
