@@ -71,20 +71,11 @@ impl State {
             self.pending.push(ExchangeEvent::BalanceEvent {
                 account: account.clone(),
                 event: BalanceEventResp {
-                    event_type: "FUNDING".to_owned(),
-                    fill_id: String::new(),
-                    market: symbol.to_string(),
-                    status: "ON_BLOCKCHAIN".to_owned(),
-                    settlement_asset_name: "USDC".to_owned(),
-                    settlement_asset_address: "0x0".to_owned(),
                     settlement_asset_balance_before: num::format(before),
                     settlement_asset_balance_after: num::format(after),
-                    settlement_asset_price: "1".to_owned(),
                     funding_index: num::format(index),
-                    realized_pnl: "0".to_owned(),
-                    fees: "0".to_owned(),
                     realized_funding: num::format(payment),
-                    created_at: now_ms,
+                    ..BalanceEventResp::usdc("FUNDING", String::new(), symbol.to_string(), now_ms)
                 },
             });
             self.touch_position(&account, market);

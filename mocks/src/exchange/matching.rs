@@ -430,20 +430,12 @@ impl State {
         self.pending.push(ExchangeEvent::BalanceEvent {
             account: order.account.clone(),
             event: BalanceEventResp {
-                event_type: "TRANSACTION_FILL".to_owned(),
-                fill_id,
-                market: symbol,
-                status: "ON_BLOCKCHAIN".to_owned(),
-                settlement_asset_name: "USDC".to_owned(),
-                settlement_asset_address: "0x0".to_owned(),
                 settlement_asset_balance_before: num::format(before),
                 settlement_asset_balance_after: num::format(after),
-                settlement_asset_price: "1".to_owned(),
                 funding_index: num::format(funding_index),
                 realized_pnl: num::format(effect.realized_pnl),
                 fees: num::format(fee),
-                realized_funding: "0".to_owned(),
-                created_at: now,
+                ..BalanceEventResp::usdc("TRANSACTION_FILL", fill_id, symbol, now)
             },
         });
         self.touch_position(&order.account, market);

@@ -223,6 +223,30 @@ pub struct BalanceEventResp {
     pub created_at: u64,
 }
 
+impl BalanceEventResp {
+    /// A USDC settlement of `event_type` with every amount `"0"`; callers fill in what moved.
+    #[must_use]
+    pub fn usdc(event_type: &str, fill_id: String, market: String, created_at: u64) -> Self {
+        let zero = || "0".to_owned();
+        Self {
+            event_type: event_type.to_owned(),
+            fill_id,
+            market,
+            status: "ON_BLOCKCHAIN".to_owned(),
+            settlement_asset_name: "USDC".to_owned(),
+            settlement_asset_address: "0x0".to_owned(),
+            settlement_asset_balance_before: zero(),
+            settlement_asset_balance_after: zero(),
+            settlement_asset_price: "1".to_owned(),
+            funding_index: zero(),
+            realized_pnl: zero(),
+            fees: zero(),
+            realized_funding: zero(),
+            created_at,
+        }
+    }
+}
+
 /// A `/funding/payments` row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundingPaymentResp {

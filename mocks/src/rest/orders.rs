@@ -82,14 +82,18 @@ fn price_of(text: Option<&str>) -> Result<i64, ExchangeError> {
     }
 }
 
-fn signed_message(
+/// The typed-data message of an order body, after checking it is fresh
+/// (`signature_timestamp` + `recv_window`).
+fn fresh_message(
     timestamp: u64,
+    recv_window: Option<u64>,
     market: &str,
     side: &str,
     order_type: &str,
     size: &str,
     price: Option<&str>,
 ) -> ApiResult<OrderMessage> {
+    AuthService::check_order_window(timestamp, recv_window, unix_now_ms())?;
     let side = OrderSide::from_wire(side)
         .map_err(|_| ApiError::invalid_parameter(format!("invalid side {side:?}")))?;
     OrderMessage::from_request(
@@ -133,13 +137,9 @@ fn check_order(
         signature_timestamp: request.signature_timestamp,
         market: request.market.clone(),
     };
-    AuthService::check_order_window(
+    let message = fresh_message(
         request.signature_timestamp,
         request.recv_window,
-        unix_now_ms(),
-    )?;
-    let message = signed_message(
-        request.signature_timestamp,
         &request.market,
         &request.side,
         &request.order_type,
@@ -337,13 +337,9 @@ pub async fn modify(
             .transpose()?,
         signature_timestamp: request.signature_timestamp,
     };
-    AuthService::check_order_window(
+    let message = fresh_message(
         request.signature_timestamp,
         request.recv_window,
-        unix_now_ms(),
-    )?;
-    let message = signed_message(
-        request.signature_timestamp,
         &request.market,
         &request.side,
         &request.order_type,
