@@ -41,7 +41,10 @@ pub struct RestState {
 
 /// The `/v1/...` routes with state and rate limit applied.
 pub fn router(exchange: Arc<Exchange>, auth: Arc<AuthService>, settings: RestSettings) -> Router {
-    let state = RestState { exchange, auth };
+    let state = RestState {
+        exchange,
+        auth: Arc::clone(&auth),
+    };
     let router = Router::new()
         .route("/v1/system/time", get(public::system_time))
         .route("/v1/system/state", get(public::system_state))
@@ -86,7 +89,10 @@ pub fn router(exchange: Arc<Exchange>, auth: Arc<AuthService>, settings: RestSet
     if settings.rate_limit_per_min == 0 {
         router
     } else {
-        let limiter = Arc::new(ratelimit::RateLimiter::new(settings.rate_limit_per_min));
+        let limiter = Arc::new(ratelimit::RateLimiter::per_account(
+            settings.rate_limit_per_min,
+            auth,
+        ));
         router.layer(axum::middleware::from_fn_with_state(
             limiter,
             ratelimit::limit,

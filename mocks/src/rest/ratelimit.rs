@@ -1,10 +1,12 @@
-//! A continuously refilled token bucket per client (keyed by the `Authorization` header, or
-//! one shared bucket for anonymous calls), answering 429 with Paradex's `x-ratelimit-*` headers.
+//! A continuously refilled token bucket per client, answering 429 with Paradex's
+//! `x-ratelimit-*` headers. Authenticated calls count against their account (as Paradex's
+//! per-account limits do, whichever JWT they carry); anonymous calls share one bucket.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use crate::auth::AuthService;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -26,6 +28,7 @@ struct Bucket {
 pub struct RateLimiter {
     per_minute: u32,
     buckets: Mutex<HashMap<String, Bucket>>,
+    auth: Option<Arc<AuthService>>,
 }
 
 /// What one request saw.
@@ -46,6 +49,31 @@ impl RateLimiter {
         Self {
             per_minute,
             buckets: Mutex::new(HashMap::new()),
+            auth: None,
+        }
+    }
+
+    /// Same, keying authenticated requests by the account their JWT names.
+    #[must_use]
+    pub fn per_account(per_minute: u32, auth: Arc<AuthService>) -> Self {
+        Self {
+            auth: Some(auth),
+            ..Self::new(per_minute)
+        }
+    }
+
+    fn client_of(&self, request: &Request) -> String {
+        let token = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().strip_prefix("Bearer "));
+        match (token, &self.auth) {
+            (Some(token), Some(auth)) => auth
+                .verify_bearer(token.trim())
+                .unwrap_or_else(|_| "anonymous".to_owned()),
+            (Some(token), None) => token.to_owned(),
+            (None, _) => "anonymous".to_owned(),
         }
     }
 
@@ -103,12 +131,7 @@ pub async fn limit(
     request: Request,
     next: Next,
 ) -> Response {
-    let client = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("anonymous")
-        .to_owned();
+    let client = limiter.client_of(&request);
     let decision = limiter.take(&client, Instant::now());
     let mut response = if decision.allowed {
         next.run(request).await
