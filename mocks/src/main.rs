@@ -1,5 +1,49 @@
 //! `paradex-mock`: the offline Paradex exchange on a loopback port.
+//!
+//! Prints one line, `paradex-mock listening http=… ws=… admin=…[ ca=…]`, once the port is
+//! bound, then serves until SIGINT or SIGTERM and exits 0.
+
+use anyhow::Context;
+use clap::Parser;
+use paradex_mock::config::MockConfig;
+use paradex_mock::server::MockServer;
+use std::io::Write;
 
 fn main() -> anyhow::Result<()> {
-    anyhow::bail!("paradex-mock: the server is being assembled (issue #3)")
+    let config = MockConfig::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("building the tokio runtime")?;
+    runtime.block_on(async move {
+        let server = MockServer::start(config)
+            .await
+            .context("starting paradex-mock")?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", server.banner()).context("writing the banner")?;
+        stdout.flush().context("flushing stdout")?;
+        drop(stdout);
+        wait_for_signal().await?;
+        server.shutdown().await;
+        Ok(())
+    })
+}
+
+async fn wait_for_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    let mut terminate =
+        signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+    }
+    Ok(())
 }
