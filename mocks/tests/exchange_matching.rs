@@ -441,6 +441,10 @@ fn modify_keeps_priority_only_for_size_cuts() {
         "0.9",
         "a size increase loses priority"
     );
+    let code = |m: ModifyOrder| ex.modify_order(ALICE, &m).unwrap_err().code();
+    assert_eq!(code(modify(&a, "120", "3")), "PRICE_NOT_WITHIN_BANDS");
+    assert_eq!(code(modify(&a, "101.05", "3")), "INVALID_PRICE_PRECISION");
+    assert_eq!(code(modify(&a, "101", "2000000")), "INVALID_ORDER_SIZE");
     let wrong_side = ModifyOrder {
         side: Side::Buy,
         ..modify(&a, "101", "1")

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::book::OrderKey;
+use super::config::MarketSpec;
 use super::error::{ExchangeError, ExchangeResult};
 use super::events::ExchangeEvent;
 use super::model::{BalanceEventResp, FillResp, OrderResp};
@@ -134,24 +135,7 @@ impl State {
         let reference = if order.order_type.is_market() {
             mark
         } else {
-            if order.price <= 0 || !num::is_multiple(order.price, spec.price_tick_size) {
-                return Err(ExchangeError::InvalidPricePrecision(format!(
-                    "price {} must be a positive multiple of {}",
-                    num::format(order.price),
-                    num::format(spec.price_tick_size)
-                )));
-            }
-            if spec.price_bands_width > 0 && mark > 0 {
-                let band = num::mul(mark, spec.price_bands_width);
-                if (order.price - mark).abs() > band {
-                    return Err(ExchangeError::PriceBand(format!(
-                        "price {} outside {} ± {}",
-                        num::format(order.price),
-                        num::format(mark),
-                        num::format(band)
-                    )));
-                }
-            }
+            check_limit_price(spec, mark, order.price)?;
             order.price
         };
         if !order.reduce_only() && num::mul(order.size, reference) < spec.min_notional {
@@ -598,16 +582,19 @@ impl State {
                 num::format(spec.order_size_increment)
             )));
         }
+        if request.size > spec.max_order_size {
+            return Err(ExchangeError::InvalidOrderSize(format!(
+                "size {} above max {}",
+                num::format(request.size),
+                num::format(spec.max_order_size)
+            )));
+        }
         let new_price = if order.order_type.is_market() {
             0
         } else {
+            check_limit_price(spec, self.markets[order.market].mark_price, request.price)?;
             request.price
         };
-        if !order.order_type.is_market()
-            && (new_price <= 0 || !num::is_multiple(new_price, spec.price_tick_size))
-        {
-            return Err(ExchangeError::InvalidPricePrecision(num::format(new_price)));
-        }
         let new_remaining = request.size - filled;
         let keeps_priority = new_price == order.price && new_remaining <= order.remaining;
         let o = self.orders.get_mut(&key).expect("order exists");
@@ -726,4 +713,27 @@ impl State {
             signature_timestamp: 0,
         }
     }
+}
+
+/// A limit price must sit on the tick grid and within the band around the mark.
+fn check_limit_price(spec: &MarketSpec, mark: i64, price: i64) -> ExchangeResult<()> {
+    if price <= 0 || !num::is_multiple(price, spec.price_tick_size) {
+        return Err(ExchangeError::InvalidPricePrecision(format!(
+            "price {} must be a positive multiple of {}",
+            num::format(price),
+            num::format(spec.price_tick_size)
+        )));
+    }
+    if spec.price_bands_width > 0 && mark > 0 {
+        let band = num::mul(mark, spec.price_bands_width);
+        if (price - mark).abs() > band {
+            return Err(ExchangeError::PriceBand(format!(
+                "price {} outside {} ± {}",
+                num::format(price),
+                num::format(mark),
+                num::format(band)
+            )));
+        }
+    }
+    Ok(())
 }
