@@ -214,6 +214,7 @@ pub struct Faults {
     installed: Mutex<Vec<InstalledFault>>,
     next_id: AtomicU64,
     generation: AtomicU64,
+    removals: AtomicU64,
 }
 
 impl Faults {
@@ -238,6 +239,7 @@ impl Faults {
     /// Removes every fault.
     pub fn clear(&self) {
         self.lock().clear();
+        self.removals.fetch_add(1, Ordering::Relaxed);
         self.bump();
     }
 
@@ -249,6 +251,7 @@ impl Faults {
         let removed = list.len() != before;
         drop(list);
         if removed {
+            self.removals.fetch_add(1, Ordering::Relaxed);
             self.bump();
         }
         removed
@@ -314,6 +317,12 @@ impl Faults {
             self.bump();
         }
         claimed
+    }
+
+    /// Counts clears and removals (not faults used up), so sessions know when to drop faults
+    /// they already claimed.
+    fn removals(&self) -> u64 {
+        self.removals.load(Ordering::Relaxed)
     }
 
     /// The ids of every installed fault and the all-session WebSocket faults, for a session

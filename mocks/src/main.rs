@@ -23,6 +23,8 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("building the tokio runtime")?;
     runtime.block_on(async move {
+        // Installed before the banner: a supervisor may signal as soon as it reads the line.
+        let stop = stop_signal()?;
         let server = MockServer::start(config)
             .await
             .context("starting paradex-mock")?;
@@ -30,20 +32,22 @@ fn main() -> anyhow::Result<()> {
         writeln!(stdout, "{}", server.banner()).context("writing the banner")?;
         stdout.flush().context("flushing stdout")?;
         drop(stdout);
-        wait_for_signal().await?;
+        stop.await;
         server.shutdown().await;
         Ok(())
     })
 }
 
-async fn wait_for_signal() -> anyhow::Result<()> {
+/// Resolves on SIGINT or SIGTERM.
+fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
     let mut terminate =
         signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
-    tokio::select! {
-        _ = interrupt.recv() => {}
-        _ = terminate.recv() => {}
-    }
-    Ok(())
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
 }

@@ -74,6 +74,7 @@ impl ActiveFault {
 pub struct SessionFaults {
     faults: Arc<Faults>,
     generation: u64,
+    removals: u64,
     active: Vec<ActiveFault>,
 }
 
@@ -81,6 +82,7 @@ impl SessionFaults {
     /// Claims the faults for a session that is opening (using up `sessions` scopes).
     #[must_use]
     pub fn open(faults: Arc<Faults>) -> Self {
+        let removals = faults.removals();
         let generation = faults.generation();
         let active = faults
             .claim_for_new_session()
@@ -90,6 +92,7 @@ impl SessionFaults {
         Self {
             faults,
             generation,
+            removals,
             active,
         }
     }
@@ -109,16 +112,21 @@ impl SessionFaults {
         action
     }
 
-    /// Follows installs and clears made while the session is open: cleared faults stop,
-    /// new all-session faults start counting from now.
+    /// Follows installs and clears made while the session is open: cleared or removed faults
+    /// stop (a session-scoped fault this session claimed stays, though it left the list when
+    /// its last session claimed it), new all-session faults start counting from now.
     fn refresh(&mut self) {
         let generation = self.faults.generation();
         if generation == self.generation {
             return;
         }
         self.generation = generation;
+        let removals = self.faults.removals();
         let (ids, all_sessions) = self.faults.all_session_view();
-        self.active.retain(|f| ids.contains(&f.id));
+        if removals != self.removals {
+            self.removals = removals;
+            self.active.retain(|f| ids.contains(&f.id));
+        }
         for fault in all_sessions {
             if !self.active.iter().any(|f| f.id == fault.id) {
                 self.active.push(ActiveFault::new(fault));
@@ -147,6 +155,17 @@ mod tests {
             Some(WsAction::Drop)
         );
         assert_eq!(session.on_data_frame("bbo.BTC-USD-PERP", false), None);
+    }
+
+    #[test]
+    fn a_used_up_session_fault_stays_with_the_session_that_claimed_it() {
+        let faults = Arc::new(Faults::new());
+        faults
+            .install(FaultSpec::new(FaultKind::WsDrop { after: 0 }).sessions(1))
+            .unwrap();
+        let mut session = SessionFaults::open(Arc::clone(&faults));
+        assert!(faults.list().is_empty());
+        assert_eq!(session.on_data_frame("bbo.X", false), Some(WsAction::Drop));
     }
 
     #[test]

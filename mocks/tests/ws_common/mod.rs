@@ -161,9 +161,37 @@ pub async fn http(
     path: &str,
     body: &str,
 ) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).await.expect("http connect");
+    let (status, _, body) = http_with(addr, method, path, &[], body).await;
+    (status, body)
+}
+
+/// [`http`] with extra request headers; also returns the response head.
+pub async fn http_with(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
+    let stream = TcpStream::connect(addr).await.expect("http connect");
+    http_over(stream, &addr.to_string(), method, path, headers, body).await
+}
+
+/// One HTTP/1.1 exchange over any stream (plain or TLS).
+pub async fn http_over<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    mut stream: S,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream
@@ -174,16 +202,16 @@ pub async fn http(
     tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
         .await
         .expect("http response in time")
-        .expect("http read");
+        .ok(); // a TLS peer may close without close_notify after the body
     let text = String::from_utf8_lossy(&response).into_owned();
     let status = text
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("status line");
-    let body = text
+    let (head, body) = text
         .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
+        .map(|(h, b)| (h.to_owned(), b.to_owned()))
         .unwrap_or_default();
-    (status, body)
+    (status, head, body)
 }
