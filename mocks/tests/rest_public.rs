@@ -388,6 +388,28 @@ async fn private_endpoints_reject_missing_bad_and_expired_tokens() {
             );
         }
     }
+    // Like Paradex, the token is checked before routing.
+    let (status, _, body) = call(&m.app, Method::GET, "/v1/nothing/here", None, &[], None).await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNAUTHORIZED,
+            sample("rest_error_invalid_token.json")
+        )
+    );
+    let (status, _, body) = call(
+        &m.app,
+        Method::GET,
+        "/v1/nothing/here",
+        Some(&good),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
+    );
     // Signed for an account the exchange does not know.
     let stranger = m.auth.issue_token("0x99");
     let (status, _, body) = call(

@@ -85,6 +85,7 @@ pub fn router(exchange: Arc<Exchange>, auth: Arc<AuthService>, settings: RestSet
             get(orders::get).put(orders::modify).delete(orders::cancel),
         )
         .route("/v1/orders-history", get(orders::history))
+        .fallback(public::unknown_path)
         .with_state(state);
     if settings.rate_limit_per_min == 0 {
         router

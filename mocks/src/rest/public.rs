@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use serde_json::{Value, json};
 
 use super::RestState;
@@ -173,4 +174,18 @@ pub async fn funding_data(
         .map(|(i, f)| (format!("{i:020}"), f.timestamp_us / 1000, f.to_resp()))
         .collect();
     Ok(Json(page.apply(rows)))
+}
+
+/// Any other path. Paradex checks the JWT before routing, so an anonymous call to an unknown
+/// path gets `INVALID_TOKEN` (401); with a token it is a 404 `NOT_FOUND`.
+pub async fn unknown_path(headers: HeaderMap, uri: Uri) -> ApiError {
+    if headers.contains_key(header::AUTHORIZATION) {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("no route for {}", uri.path()),
+        )
+    } else {
+        crate::auth::AuthError::MissingToken.into()
+    }
 }
