@@ -637,3 +637,52 @@ fn synthetic_liquidity_does_not_accumulate() {
     assert_eq!(ex.trades(MARKET).unwrap().len(), 2_000);
     assert_eq!(status(&ex, ALICE, &client).0, "OPEN");
 }
+
+/// The last private event of each kind equals what the REST queries return afterwards.
+#[test]
+fn private_events_agree_with_queries() {
+    let ex = exchange();
+    let mut events = ex.subscribe();
+    let resting = place(&ex, ALICE, order(Side::Sell, "100.5", "2"));
+    place(&ex, BOB, order(Side::Buy, "100.5", "0.5"));
+    place(
+        &ex,
+        ALICE,
+        with(order(Side::Buy, "99", "1"), |o| {
+            o.client_id = "later".into()
+        }),
+    );
+    ex.cancel_by_client_id(ALICE, "later", None).unwrap();
+    ex.apply_funding(MARKET, p("0.0002"), 0).unwrap();
+
+    let mut orders = std::collections::HashMap::new();
+    let (mut position, mut account, mut fills, mut balance_events) = (None, None, 0, 0);
+    let mut last_seq = 0;
+    while let Ok(event) = events.try_recv() {
+        if event.account() != Some(ALICE) {
+            continue;
+        }
+        match &*event {
+            ExchangeEvent::Order { order, .. } => {
+                assert!(order.seq_no > last_seq, "order seq_no increases");
+                last_seq = order.seq_no;
+                orders.insert(order.id.clone(), order.clone());
+            }
+            ExchangeEvent::Position { position: p, .. } => position = Some(p.clone()),
+            ExchangeEvent::Account { summary, .. } => account = Some(summary.clone()),
+            ExchangeEvent::Fill { .. } => fills += 1,
+            ExchangeEvent::BalanceEvent { .. } => balance_events += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(orders.len(), 2);
+    for (id, order) in &orders {
+        assert_eq!(order, &ex.order(ALICE, id).unwrap(), "{id}");
+    }
+    assert_eq!(orders[&resting].status, "OPEN");
+    assert_eq!(orders[&resting].remaining_size, "1.5");
+    assert_eq!(position.unwrap(), ex.positions(ALICE).unwrap()[0]);
+    assert_eq!(account.unwrap(), ex.account_summary(ALICE).unwrap());
+    assert_eq!(fills, ex.fills(ALICE, None).unwrap().len());
+    assert_eq!(balance_events, 2, "one fill, one funding settlement");
+}
