@@ -388,19 +388,25 @@ impl State {
         })
     }
 
+    /// The account's position in a market, opened flat on first use.
     pub(crate) fn position_mut(&mut self, account: &Arc<str>, market: usize) -> &mut Position {
-        let now = self.now_ms();
         let symbol = self.markets[market].symbol.clone();
-        let index = self.markets[market].funding_index;
-        self.id_counter += 1;
-        let id = format!("{:013}{:015}", now, self.id_counter);
-        let acct = self
+        let exists = self
             .accounts
+            .get(account)
+            .is_some_and(|a| a.positions.contains_key(&symbol));
+        if !exists {
+            let (id, now) = (self.next_id(), self.now_ms());
+            let position =
+                Position::new(id, symbol.clone(), self.markets[market].funding_index, now);
+            if let Some(acct) = self.accounts.get_mut(account) {
+                acct.positions.insert(symbol.clone(), position);
+            }
+        }
+        self.accounts
             .get_mut(account)
-            .expect("position of a known account");
-        acct.positions
-            .entry(symbol.clone())
-            .or_insert_with(|| Position::new(id, symbol, index, now))
+            .and_then(|a| a.positions.get_mut(&symbol))
+            .expect("position of a known account was just ensured")
     }
 
     pub(crate) fn mark_order_changed(&mut self, key: OrderKey) {
