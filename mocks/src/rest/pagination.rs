@@ -1,12 +1,13 @@
 //! Cursor pagination: `{next, prev, results}` with opaque base64 cursors.
 //!
-//! Results are newest first. A cursor names the sort key of the page edge (`n:` = older than
+//! Cursors use the URL-safe base64 alphabet without padding, so a client may paste them into a
+//! query string unescaped. Results are newest first. A cursor names the sort key of the page edge (`n:` = older than
 //! it, `p:` = newer than it), so pages stay stable while new items arrive.
 
 use std::collections::HashMap;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
 use super::error::{ApiError, ApiResult};
@@ -118,12 +119,12 @@ fn optional_u64(query: &HashMap<String, String>, name: &str) -> ApiResult<Option
 }
 
 fn encode_cursor(direction: &str, key: &str) -> String {
-    STANDARD.encode(format!("{direction}:{key}"))
+    URL_SAFE_NO_PAD.encode(format!("{direction}:{key}"))
 }
 
 fn decode_cursor(cursor: &str) -> ApiResult<(Direction, String)> {
     let bad = || ApiError::invalid_parameter("invalid cursor");
-    let bytes = STANDARD.decode(cursor).map_err(|_| bad())?;
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     match text.split_once(':') {
         Some(("n", key)) => Ok((Direction::Older, key.to_owned())),
