@@ -560,13 +560,9 @@ impl Exchange {
                 if level.size <= 0 || level.price <= 0 {
                     continue;
                 }
-                let accepted = s.place(
-                    &maker,
-                    State::limit_order(market, side, level.price, level.size),
-                )?;
-                if let Some(key) = s.order_ids.get(&accepted.id).copied()
-                    && s.orders[&key].resting
-                {
+                let order = State::limit_order(market, side, level.price, level.size);
+                let key = s.place_synthetic(&maker, order)?;
+                if s.orders.get(&key).is_some_and(|o| o.resting) {
                     s.markets[index].maker_orders.push(key);
                 }
             }
@@ -581,7 +577,7 @@ impl Exchange {
     pub fn submit_aggressor(&self, market: &str, side: Side, size: i64) -> ExchangeResult<()> {
         self.step(|s| {
             let taker = s.taker_account.clone();
-            s.place(&taker, State::limit_order(market, side, 0, size))
+            s.place_synthetic(&taker, State::limit_order(market, side, 0, size))
                 .map(|_| ())
         })
     }

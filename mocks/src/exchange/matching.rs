@@ -18,12 +18,33 @@ use super::types::{
 const MAX_CLIENT_ID_LEN: usize = 64;
 
 impl State {
-    /// Validates and accepts an order; returns it as accepted (status NEW), then runs it.
+    /// Validates and accepts a client order; returns it as accepted (status NEW), then runs it.
     pub(crate) fn place(
         &mut self,
         account: &Arc<str>,
         order: NewOrder,
     ) -> ExchangeResult<OrderResp> {
+        let mut accepted = None;
+        self.accept(account, order, &mut accepted)?;
+        accepted.ok_or_else(|| ExchangeError::invalid_parameter("order was not accepted"))
+    }
+
+    /// Accepts and runs an order of a synthetic account: no id, no snapshot, no validation.
+    pub(crate) fn place_synthetic(
+        &mut self,
+        account: &Arc<str>,
+        order: NewOrder,
+    ) -> ExchangeResult<OrderKey> {
+        self.accept(account, order, &mut None)
+    }
+
+    /// The common path: `snapshot` receives the NEW state for client orders.
+    fn accept(
+        &mut self,
+        account: &Arc<str>,
+        order: NewOrder,
+        snapshot: &mut Option<OrderResp>,
+    ) -> ExchangeResult<OrderKey> {
         match self.status {
             SystemStatus::CancelOnly | SystemStatus::Maintenance => {
                 return Err(ExchangeError::CancelOnly);
@@ -39,7 +60,12 @@ impl State {
             self.validate(account, market, &order)?;
         }
         let key = self.next_key();
-        let id = self.next_id();
+        // Synthetic orders are never looked up by id; skipping it saves an allocation per quote.
+        let id = if synthetic {
+            String::new()
+        } else {
+            self.next_id()
+        };
         let now = self.now_ms();
         let price = if order.order_type.is_market() {
             0
@@ -71,15 +97,17 @@ impl State {
             margin: 0,
         };
         self.orders.insert(key, record);
-        self.order_ids.insert(id, key);
         if !synthetic {
+            self.order_ids.insert(id, key);
             self.order_history
                 .entry(account.clone())
                 .or_default()
                 .push(key);
         }
         self.mark_order_changed(key);
-        let accepted = self.order_resp(key);
+        if !synthetic {
+            *snapshot = Some(self.order_resp(key));
+        }
         if let Some(o) = self.orders.get(&key)
             && !o.client_id.is_empty()
         {
@@ -93,7 +121,7 @@ impl State {
         } else {
             self.execute(key);
         }
-        Ok(accepted)
+        Ok(key)
     }
 
     pub(crate) fn order_resp(&self, key: OrderKey) -> OrderResp {
