@@ -1,5 +1,16 @@
-//! The `paradex_core._native` extension module.
+//! The `paradex_core._native` extension module: zero-copy ring readers, the numpy dtypes of the
+//! ring records, and the Paradex signer.
+//!
+//! `unsafe` appears in exactly one item, the numpy-view constructor in `view.rs`.
 #![deny(unsafe_code)]
+
+mod any_reader;
+mod dtype;
+mod errors;
+mod reader;
+mod signer;
+mod view;
+mod words;
 
 use pyo3::prelude::*;
 
@@ -7,5 +18,12 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(module)?;
+    module.add_class::<reader::RingReader>()?;
+    module.add_class::<view::ZeroCopyBatch>()?;
+    module.add_class::<signer::Signer>()?;
+    module.add_function(wrap_pyfunction!(dtype::py_record_dtype, module)?)?;
+    module.add_function(wrap_pyfunction!(dtype::py_record_fields, module)?)?;
+    module.add_function(wrap_pyfunction!(dtype::py_layout_info, module)?)?;
     Ok(())
 }
