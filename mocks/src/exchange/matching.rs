@@ -139,13 +139,7 @@ impl State {
                 num::format(spec.order_size_increment)
             )));
         }
-        if order.size > spec.max_order_size {
-            return Err(ExchangeError::InvalidOrderSize(format!(
-                "size {} above max {}",
-                num::format(order.size),
-                num::format(spec.max_order_size)
-            )));
-        }
+        check_max_size(spec, order.size)?;
         if order.order_type.is_conditional() && order.trigger_price.is_none_or(|t| t <= 0) {
             return Err(ExchangeError::invalid_parameter(
                 "trigger_price required for this order type",
@@ -610,13 +604,7 @@ impl State {
                 num::format(spec.order_size_increment)
             )));
         }
-        if request.size > spec.max_order_size {
-            return Err(ExchangeError::InvalidOrderSize(format!(
-                "size {} above max {}",
-                num::format(request.size),
-                num::format(spec.max_order_size)
-            )));
-        }
+        check_max_size(spec, request.size)?;
         let new_price = if order.order_type.is_market() {
             0
         } else {
@@ -762,6 +750,18 @@ fn check_limit_price(spec: &MarketSpec, mark: i64, price: i64) -> ExchangeResult
                 num::format(band)
             )));
         }
+    }
+    Ok(())
+}
+
+/// One order may not exceed the market's `max_order_size`.
+fn check_max_size(spec: &MarketSpec, size: i64) -> ExchangeResult<()> {
+    if size > spec.max_order_size {
+        return Err(ExchangeError::InvalidOrderSize(format!(
+            "size {} above max {}",
+            num::format(size),
+            num::format(spec.max_order_size)
+        )));
     }
     Ok(())
 }
