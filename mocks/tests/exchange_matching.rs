@@ -686,3 +686,94 @@ fn private_events_agree_with_queries() {
     assert_eq!(fills, ex.fills(ALICE, None).unwrap().len());
     assert_eq!(balance_events, 2, "one fill, one funding settlement");
 }
+
+/// Several threads trade at once; the delta stream stays contiguous and rebuilds the book.
+#[test]
+fn concurrent_steps_keep_the_stream_consistent() {
+    let ex = Arc::new(exchange());
+    let mut events = ex.subscribe();
+    let start = ex.book_snapshot(MARKET, usize::MAX).unwrap();
+    let workers: Vec<_> = (0..4i64)
+        .map(|w| {
+            let ex = Arc::clone(&ex);
+            std::thread::spawn(move || {
+                for i in 0..200i64 {
+                    let mid = 100 * ONE + ((i + w) % 9 - 4) * ONE / 10;
+                    match w {
+                        0 => ex
+                            .set_maker_quotes(
+                                MARKET,
+                                &[Level {
+                                    price: mid - ONE / 10,
+                                    size: ONE,
+                                }],
+                                &[Level {
+                                    price: mid + ONE / 10,
+                                    size: ONE,
+                                }],
+                            )
+                            .unwrap(),
+                        1 => ex
+                            .submit_aggressor(
+                                MARKET,
+                                if i % 2 == 0 { Side::Buy } else { Side::Sell },
+                                ONE / 4,
+                            )
+                            .unwrap(),
+                        _ => {
+                            let who = if w == 2 { ALICE } else { BOB };
+                            let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
+                            let price = paradex_mock::exchange::num::format(mid);
+                            if let Ok(accepted) = ex.place_order(who, order(side, &price, "0.2")) {
+                                let _ = ex.cancel_order(who, &accepted.id);
+                            }
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let mut book: BTreeMap<(bool, i64), i64> = start
+        .bids
+        .iter()
+        .map(|l| ((true, l.price), l.size))
+        .chain(start.asks.iter().map(|l| ((false, l.price), l.size)))
+        .collect();
+    let mut seq = start.seq_no;
+    while let Ok(event) = events.try_recv() {
+        if let ExchangeEvent::BookDelta(delta) = &*event {
+            assert_eq!(delta.seq_no, seq + 1);
+            seq = delta.seq_no;
+            for c in &delta.changes {
+                if c.size == 0 {
+                    book.remove(&(c.side == Side::Buy, c.price));
+                } else {
+                    book.insert((c.side == Side::Buy, c.price), c.size);
+                }
+            }
+        }
+    }
+    let end = ex.book_snapshot(MARKET, usize::MAX).unwrap();
+    assert_eq!(end.seq_no, seq);
+    let bids: Vec<Level> = book
+        .iter()
+        .filter(|((b, _), _)| *b)
+        .rev()
+        .map(|((_, p), s)| Level {
+            price: *p,
+            size: *s,
+        })
+        .collect();
+    let asks: Vec<Level> = book
+        .iter()
+        .filter(|((b, _), _)| !*b)
+        .map(|((_, p), s)| Level {
+            price: *p,
+            size: *s,
+        })
+        .collect();
+    assert_eq!((bids, asks), (end.bids, end.asks));
+}
