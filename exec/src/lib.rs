@@ -3,5 +3,6 @@
 #![deny(missing_docs)]
 
 pub mod reconcile;
+pub mod rest;
 pub mod sign;
 pub mod state;

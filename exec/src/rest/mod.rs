@@ -1,0 +1,15 @@
+//! REST client for Paradex: signed order operations, queries with cursor pagination, JWT
+//! management, timeouts and safe retries (protocol.md §2, §3, §5).
+
+mod auth;
+mod client;
+mod error;
+mod lenient;
+pub mod models;
+mod orders;
+mod queries;
+mod transport;
+
+pub use auth::Credentials;
+pub use client::{ClientConfig, NewOrder, RestClient};
+pub use error::{RestError, RestResult};
