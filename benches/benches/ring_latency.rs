@@ -1,0 +1,171 @@
+//! One-way writer→reader latency through a ring, thread→thread and process→process.
+//!
+//! Run with: `cargo bench -p paradex-benches --bench ring_latency`
+//! (`-- --quick` for a short smoke run). The writer stamps each record's `ts_recv` with
+//! `CLOCK_MONOTONIC` just before publishing; the spinning reader subtracts it from its own
+//! `CLOCK_MONOTONIC` on receipt (the clock is system-wide, so this works across processes, and
+//! the figure includes one clock read, ~20 ns). Writer and reader are pinned to different cores;
+//! the writer leaves a gap between records so every sample is an idle-ring hand-off, not a
+//! queueing delay.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use paradex_benches::affinity::Cores;
+use paradex_benches::latency::LatencyRecorder;
+use paradex_benches::shm::TempShm;
+use paradex_ring::clock::monotonic_ns;
+use paradex_ring::{Bbo, Read, Reader, ReaderOptions, RingConfig, StartAt, Writer};
+
+const ROLE_ENV: &str = "PARADEX_RING_LATENCY_CHILD";
+const GAP: Duration = Duration::from_micros(5);
+const WARMUP: u64 = 20_000;
+
+fn samples() -> u64 {
+    if std::env::args().any(|a| a == "--quick") {
+        20_000
+    } else {
+        300_000
+    }
+}
+
+/// Publishes `count` timestamped records (after `WARMUP` more), spinning `GAP` between them.
+fn run_writer(writer: &mut Writer<Bbo>, count: u64) {
+    for i in 0..(count + WARMUP) {
+        let spin_until = Instant::now() + GAP;
+        while Instant::now() < spin_until {
+            std::hint::spin_loop();
+        }
+        let mut claim = writer.claim();
+        claim.bid_px = i as i64;
+        claim.ts_recv = monotonic_ns();
+        claim.commit();
+    }
+}
+
+/// Reads until `count + WARMUP` records have been seen; returns the histogram of the last
+/// `count`. Laps would mean the writer outran the reader: they are counted and reported.
+fn run_reader(reader: &mut Reader<Bbo>, count: u64) -> (LatencyRecorder, u64) {
+    let mut recorder = LatencyRecorder::new();
+    let (mut seen, mut lost) = (0, 0);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while seen < count + WARMUP {
+        match reader.try_read() {
+            Read::Record(r) => {
+                let now = monotonic_ns();
+                if seen >= WARMUP {
+                    recorder.record(now - r.ts_recv);
+                }
+                seen += 1;
+            }
+            Read::Lapped(n) => {
+                lost += n;
+                seen += n;
+            }
+            Read::Empty => {
+                if seen.is_multiple_of(1024) && Instant::now() > deadline {
+                    break;
+                }
+                std::hint::spin_loop();
+            }
+        }
+    }
+    (recorder, lost)
+}
+
+fn open_pair(shm: &TempShm) -> (Writer<Bbo>, Reader<Bbo>) {
+    let config = RingConfig::new(shm.name(), 1 << 12).in_dir(shm.dir());
+    let writer = Writer::<Bbo>::create(&config).expect("create ring");
+    let reader = Reader::<Bbo>::open_with(
+        shm.path(),
+        ReaderOptions {
+            start: StartAt::Next,
+            register: true,
+        },
+    )
+    .expect("open ring");
+    (writer, reader)
+}
+
+fn thread_to_thread(cores: &Cores, count: u64) {
+    let shm = TempShm::new("paradex-bench-latency");
+    let (mut writer, mut reader) = open_pair(&shm);
+    let reader_cores = cores.clone();
+    let handle = std::thread::spawn(move || {
+        reader_cores.pin(1);
+        run_reader(&mut reader, count)
+    });
+    cores.pin(0);
+    std::thread::sleep(Duration::from_millis(50));
+    run_writer(&mut writer, count);
+    let (recorder, lost) = handle.join().expect("reader thread");
+    println!(
+        "ring_latency thread->thread  {}  lost={lost}",
+        recorder.summary()
+    );
+}
+
+fn process_to_process(cores: &Cores, count: u64) {
+    let shm = TempShm::new("paradex-bench-latency");
+    let config = RingConfig::new(shm.name(), 1 << 12).in_dir(shm.dir());
+    let mut writer = Writer::<Bbo>::create(&config).expect("create ring");
+    let mut child = Command::new(std::env::current_exe().expect("current_exe"))
+        .args(std::env::args().skip(1))
+        .env(ROLE_ENV, shm.path())
+        .env("PARADEX_RING_LATENCY_COUNT", count.to_string())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn reader process");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+    let ready = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert_eq!(ready, "READY", "reader process failed to start");
+    cores.pin(0);
+    run_writer(&mut writer, count);
+    let result = lines
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| "no result".to_owned());
+    let _ = child.wait();
+    println!("ring_latency process->process  {result}");
+}
+
+fn child_reader(path: &str, cores: &Cores) {
+    let count = std::env::var("PARADEX_RING_LATENCY_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    cores.pin(1);
+    let mut reader = Reader::<Bbo>::open_with(
+        path,
+        ReaderOptions {
+            start: StartAt::Next,
+            register: true,
+        },
+    )
+    .expect("open ring in reader process");
+    println!("READY");
+    let (recorder, lost) = run_reader(&mut reader, count);
+    println!("{}  lost={lost}", recorder.summary());
+}
+
+fn main() {
+    // Captured before anything is pinned: see `Cores`.
+    let cores = Cores::capture();
+    if let Ok(path) = std::env::var(ROLE_ENV) {
+        child_reader(&path, &cores);
+        return;
+    }
+    // `cargo test --benches` runs this with `--test`-style arguments: keep it short then.
+    let count = if std::env::args().any(|a| a == "--bench") {
+        samples()
+    } else {
+        2_000
+    };
+    println!(
+        "cores available: {}, samples per run: {count}, gap {GAP:?}",
+        cores.len()
+    );
+    thread_to_thread(&cores, count);
+    process_to_process(&cores, count);
+}
