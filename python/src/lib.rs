@@ -7,6 +7,7 @@
 mod any_reader;
 mod dtype;
 mod errors;
+mod feed;
 mod reader;
 mod signer;
 mod view;
@@ -22,6 +23,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<reader::RingReader>()?;
     module.add_class::<view::ZeroCopyBatch>()?;
     module.add_class::<signer::Signer>()?;
+    module.add_class::<feed::FeedHandler>()?;
     module.add_function(wrap_pyfunction!(dtype::py_record_dtype, module)?)?;
     module.add_function(wrap_pyfunction!(dtype::py_record_fields, module)?)?;
     module.add_function(wrap_pyfunction!(dtype::py_layout_info, module)?)?;

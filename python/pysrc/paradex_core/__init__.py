@@ -1,7 +1,7 @@
 """Zero-copy Paradex market data from shared memory, STARK signing and execution.
 
 Native parts (need the compiled extension): :class:`RingReader`, :class:`ZeroCopyBatch`,
-:class:`Signer`, :func:`record_dtype`, :func:`record_fields`, :func:`layout_info` and the
+:class:`Signer`, :class:`FeedHandler`, :func:`record_dtype`, :func:`record_fields`, :func:`layout_info` and the
 exceptions (:class:`ParadexError` and subclasses). Pure-Python parts that work without it:
 :mod:`paradex_core.ringfile` (a numpy-only ring reader) and :mod:`paradex_core.frames`
 (pandas helpers).
@@ -11,6 +11,7 @@ from paradex_core import frames, ringfile
 from paradex_core._native import (
     ConfigError,
     ExecError,
+    FeedHandler,
     LappedError,
     ParadexError,
     RingError,
@@ -30,6 +31,7 @@ from paradex_core.frames import mid_and_spread, to_dataframe
 __all__ = [
     "ConfigError",
     "ExecError",
+    "FeedHandler",
     "LappedError",
     "ParadexError",
     "RingError",
