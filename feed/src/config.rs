@@ -308,6 +308,17 @@ mod tests {
     }
 
     #[test]
+    fn example_config_is_valid() {
+        let config = FeedConfig::from_toml(include_str!("../paradex-feed.example.toml")).unwrap();
+        assert_eq!(
+            config.connect_url(),
+            format!("{MAINNET_URL}?sbeSchemaId=1&sbeSchemaVersion=2")
+        );
+        assert_eq!(config.channels.len(), 5);
+        assert_eq!(config.core, Some(1));
+    }
+
+    #[test]
     fn rejects_bad_configs() {
         for text in [
             "markets = []\nchannels = [\"bbo\"]",
