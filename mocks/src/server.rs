@@ -449,6 +449,12 @@ fn serve_generation(
             })
         }
         None => tokio::spawn(async move {
+            // Market data must not wait for Nagle: every accepted socket gets TCP_NODELAY.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::warn!(error = %e, "TCP_NODELAY refused");
+                }
+            });
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(signal)
                 .await;
@@ -487,9 +493,6 @@ fn bind_reusable(addr: SocketAddr) -> Result<TcpListener, ServerError> {
     socket
         .set_reuseaddr(true)
         .map_err(|e| io_error("setting SO_REUSEADDR", e))?;
-    socket
-        .set_nodelay(true)
-        .map_err(|e| io_error("setting TCP_NODELAY", e))?;
     socket
         .bind(addr)
         .map_err(|e| io_error(&format!("binding {addr}"), e))?;

@@ -361,6 +361,68 @@ async fn private_channels_after_auth_match_the_samples() {
         expected["params"]["channel"] = Value::from(*channel);
         assert_same_shape(&expected, &note, file);
     }
+    // A bearer on the upgrade request authenticates the session like `auth`.
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+            server.ws_url(),
+        )
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut pre_authed, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect with bearer");
+    subscribe(&mut pre_authed, 1, "orders.ALL").await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn json_firehose_keeps_the_book_contiguous() {
+    let server = start(MockConfig {
+        firehose: true,
+        firehose_count: 500,
+        md_rate: 0.0,
+        ..MockConfig::default()
+    })
+    .await;
+    let mut ws = connect(&server.ws_url()).await;
+    let channel = format!("order_book.{BTC}.deltas");
+    subscribe(&mut ws, 1, &channel).await;
+    let snapshot = next_on(&mut ws, &channel).await;
+    assert_eq!(snapshot["params"]["data"]["update_type"], "s");
+    let mut book: std::collections::HashMap<(String, String), String> =
+        std::collections::HashMap::new();
+    let mut last = snapshot["params"]["data"]["seq_no"].as_u64().unwrap();
+    for level in snapshot["params"]["data"]["inserts"].as_array().unwrap() {
+        book.insert(
+            (level["side"].to_string(), level["price"].to_string()),
+            level["size"].to_string(),
+        );
+    }
+    for _ in 0..400 {
+        let data = next_on(&mut ws, &channel).await["params"]["data"].clone();
+        assert_eq!(data["seq_no"].as_u64().unwrap(), last + 1);
+        last += 1;
+        for level in data["inserts"].as_array().unwrap() {
+            let key = (level["side"].to_string(), level["price"].to_string());
+            assert!(
+                book.insert(key, level["size"].to_string()).is_none(),
+                "insert of an existing level"
+            );
+        }
+        for level in data["updates"].as_array().unwrap() {
+            let key = (level["side"].to_string(), level["price"].to_string());
+            assert!(
+                book.insert(key, level["size"].to_string()).is_some(),
+                "update of a missing level"
+            );
+        }
+        for level in data["deletes"].as_array().unwrap() {
+            let key = (level["side"].to_string(), level["price"].to_string());
+            assert!(book.remove(&key).is_some(), "delete of a missing level");
+        }
+    }
     server.shutdown().await;
 }
 

@@ -89,6 +89,9 @@ impl TlsSetup {
                         continue;
                     }
                 };
+                if let Err(e) = stream.set_nodelay(true) {
+                    tracing::warn!(error = %e, "TCP_NODELAY refused");
+                }
                 let acceptor = acceptor.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
