@@ -294,3 +294,37 @@ async fn admin_lists_removes_and_clears_and_cli_flags_install() {
     assert!(bad.is_err(), "a malformed --fault must fail the start");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_session_left_behind_is_closed_as_a_slow_consumer() {
+    let server = MockServer::start(MockConfig {
+        md_rate: 100.0,
+        slow_consumer_limit: 20,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    // While stalled the session reads no events, so more than 20 queue up.
+    admin(
+        &server,
+        json!({"kind": "ws_stall", "after": 1, "duration_ms": 400}),
+    )
+    .await;
+    let mut ws = connect(&server.ws_url()).await;
+    subscribe(&mut ws, 1, "bbo.ALL").await;
+    let code = loop {
+        match tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(frame))) => {
+                break frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+            }
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => panic!("expected a close frame, got {e}"),
+            None => break None,
+        }
+    };
+    assert_eq!(code, Some((1008, "slow consumer".to_owned())));
+    server.shutdown().await;
+}
