@@ -6,3 +6,4 @@ pub mod reconcile;
 pub mod rest;
 pub mod sign;
 pub mod state;
+pub mod stream;

@@ -213,6 +213,19 @@ impl RestClient {
         Ok(())
     }
 
+    /// A valid bearer token for other transports (the private WebSocket `auth`).
+    ///
+    /// # Errors
+    /// As [`Self::authenticate`].
+    pub async fn bearer_token(&self) -> RestResult<String> {
+        self.bearer().await
+    }
+
+    /// Forgets the held token (after the exchange called it invalid).
+    pub fn invalidate_jwt(&self) {
+        self.jwt.invalidate();
+    }
+
     /// A valid token, refreshing it first if it is within a minute of expiry.
     async fn bearer(&self) -> RestResult<String> {
         if let Some(token) = self.jwt.fresh(unix_s()) {

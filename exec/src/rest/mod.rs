@@ -8,7 +8,7 @@ mod lenient;
 pub mod models;
 mod orders;
 mod queries;
-mod transport;
+pub(crate) mod transport;
 
 pub use auth::Credentials;
 pub use client::{ClientConfig, NewOrder, RestClient};

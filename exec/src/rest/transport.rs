@@ -111,7 +111,8 @@ impl Transport {
     }
 }
 
-fn tls_connector() -> TlsConnector {
+/// The rustls (ring) connector with the webpki roots, shared with the WebSocket client.
+pub(crate) fn tls_connector() -> TlsConnector {
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
@@ -181,7 +182,7 @@ impl tower_service::Service<Uri> for Connector {
 }
 
 /// A plain or TLS TCP stream.
-enum MaybeTls {
+pub(crate) enum MaybeTls {
     Plain(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
 }
