@@ -293,8 +293,42 @@ async fn rpc_errors_have_paradex_codes() {
         "invalid bearer",
     );
     assert_eq!(bad["error"]["code"], 40111);
+    // Scoped markets_summary, then modify_subscription.
+    let scoped = call(
+        &mut ws,
+        20,
+        "subscribe",
+        json!({"channel": "markets_summary", "markets": [BTC]}),
+    )
+    .await;
+    assert_eq!(scoped["result"]["channel"], "markets_summary");
+    let modified = call(
+        &mut ws,
+        21,
+        "modify_subscription",
+        json!({"channel": "markets_summary", "add": ["ETH-USD-PERP"], "remove": [BTC]}),
+    )
+    .await;
+    assert_eq!(
+        modified["result"]["add"],
+        json!(["ETH-USD-PERP"]),
+        "{modified}"
+    );
+    let bad_market = call(
+        &mut ws,
+        22,
+        "modify_subscription",
+        json!({"channel": "markets_summary", "add": ["NOPE"]}),
+    )
+    .await;
+    assert_eq!(bad_market["error"]["code"], -32600);
     ws.send_text("{not json").await;
-    let parse = next_json(&mut ws).await;
+    let parse = loop {
+        let frame = next_json(&mut ws).await;
+        if frame.get("error").is_some() {
+            break frame;
+        }
+    };
     assert_eq!(parse["error"]["code"], -32700);
     server.shutdown().await;
 }

@@ -45,6 +45,19 @@ pub struct ChannelParams {
     pub markets: Option<Vec<String>>,
 }
 
+/// `modify_subscription` parameters (scoped `markets_summary`).
+#[derive(Debug, Deserialize)]
+pub struct ModifyParams {
+    /// The subscribed channel (`markets_summary`).
+    pub channel: String,
+    /// Markets to add.
+    #[serde(default)]
+    pub add: Vec<String>,
+    /// Markets to remove.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
 /// `auth` parameters.
 #[derive(Debug, Deserialize)]
 pub struct AuthParams {

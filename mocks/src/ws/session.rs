@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
-use super::channel::{Channel, SNAPSHOT_DEPTH};
+use super::channel::{Channel, MarketSel, SNAPSHOT_DEPTH};
 use super::rpc::{self, RpcError};
 use super::{WsShared, json_out, now_us, sbe_out};
 
@@ -315,6 +315,10 @@ impl Session {
                 let outcome = self.unsubscribe(&request.params);
                 self.reply(&request.id, outcome, us_in).await
             }
+            "modify_subscription" => {
+                let outcome = self.modify_subscription(&request.params);
+                self.reply(&request.id, outcome, us_in).await
+            }
             _ => {
                 let error = RpcError::new(rpc::METHOD_NOT_FOUND, "method not found");
                 self.reply(&request.id, Err(error), us_in).await
@@ -465,6 +469,41 @@ impl Session {
             ));
         }
         Ok((name, channel))
+    }
+
+    /// Scoped `markets_summary`: adds and removes markets of the subscription's set.
+    fn modify_subscription(&mut self, params: &Value) -> Result<Value, RpcError> {
+        let params: rpc::ModifyParams = serde_json::from_value(params.clone()).map_err(|e| {
+            RpcError::with_data(rpc::INVALID_PARAMS, "invalid params", &e.to_string())
+        })?;
+        let invalid = |data: &str| {
+            RpcError::with_data(
+                rpc::INVALID_REQUEST,
+                "invalid modify_subscription request",
+                data,
+            )
+        };
+        let known = |m: &String| self.shared.markets.contains(m);
+        if !params.add.iter().all(known) {
+            return Err(invalid("invalid market"));
+        }
+        let sub = self
+            .subs
+            .iter_mut()
+            .find(|s| *s.name == *params.channel)
+            .ok_or_else(|| invalid("not subscribed"))?;
+        let Channel::MarketsSummary(MarketSel::Set(set)) = &mut sub.channel else {
+            return Err(invalid(
+                "only a scoped markets_summary subscription can be modified",
+            ));
+        };
+        for market in &params.add {
+            if !set.contains(market) {
+                set.push(market.clone());
+            }
+        }
+        set.retain(|m| !params.remove.contains(m));
+        Ok(json!({ "channel": params.channel, "add": params.add, "remove": params.remove }))
     }
 
     fn unsubscribe(&mut self, params: &Value) -> Result<Value, RpcError> {
