@@ -125,6 +125,8 @@ pub struct Reader<R: ShmRecord> {
     segment: Segment,
     region: DataRegion,
     cursor: u64,
+    /// Last tail this reader loaded; may lag the shared tail (only reloaded once reached).
+    known_tail: u64,
     lost: u64,
     epoch_seen: u64,
     polls: u32,
@@ -157,6 +159,7 @@ impl<R: ShmRecord> Reader<R> {
             segment,
             region,
             cursor: 0,
+            known_tail: 0,
             lost: 0,
             epoch_seen,
             polls: 0,
@@ -188,9 +191,11 @@ impl<R: ShmRecord> Reader<R> {
     #[inline]
     pub fn try_read(&mut self) -> Read<R> {
         let mut record = R::default();
-        let mut cursor = self.cursor;
-        let next = self.core().next(&mut cursor, as_words_mut(&mut record));
-        self.cursor = cursor;
+        let (mut cursor, mut known_tail) = (self.cursor, self.known_tail);
+        let next = self
+            .core()
+            .next(&mut cursor, &mut known_tail, as_words_mut(&mut record));
+        (self.cursor, self.known_tail) = (cursor, known_tail);
         self.tick();
         match next {
             Next::Record => {
