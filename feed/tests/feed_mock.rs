@@ -49,6 +49,8 @@ struct Expected {
     bbo: Vec<Bbo>,
     trade: Vec<Trade>,
     book: Vec<(u32, u16, i64, i64, i64)>,
+    /// `book.len()` after each book frame: the feed publishes whole frames.
+    book_frame_ends: Vec<usize>,
     mark: Vec<MarkFunding>,
 }
 
@@ -103,6 +105,7 @@ fn expected_from(recording: &Recording) -> Expected {
                 for l in e.asks {
                     expected.book.push((id, SIDE_SELL, l.price, l.size, e.seq));
                 }
+                expected.book_frame_ends.push(expected.book.len());
             }
             Message::MarketSummary(e) => expected.mark.push(MarkFunding {
                 ts_exchange: e.ts_us * 1_000,
@@ -179,11 +182,22 @@ fn records_match_the_frames_the_mock_sent() {
         .collect();
 
     // The feed may stop before the last frames the mock had in flight: what it published must
-    // be exactly the start of what was sent, and most of it.
+    // be exactly the start of what was sent, and most of it (counted in frames).
+    let book_frames = expected.book_frame_ends.len();
+    let book_frames_read = expected
+        .book_frame_ends
+        .iter()
+        .position(|&end| end == levels.len())
+        .map_or(0, |i| i + 1);
+    assert!(
+        book_frames_read + 50 >= book_frames,
+        "book: {} levels are not the first {book_frames_read} of {book_frames} frames",
+        levels.len()
+    );
     for (name, got, sent) in [
         ("bbo", bbos.len(), expected.bbo.len()),
         ("trade", trades.len(), expected.trade.len()),
-        ("book", levels.len(), expected.book.len()),
+        ("book frames", book_frames_read, book_frames),
         ("mark", marks.len(), expected.mark.len()),
     ] {
         assert!(
