@@ -140,13 +140,13 @@ impl Signer {
     /// # Errors
     /// A malformed order id, or as [`Self::sign_hash`].
     pub fn sign_modify_order(&self, order: &OrderMessage, order_id: &str) -> SignResult<Signed> {
-        let id = paradex_proto::typed_data::parse_felt(order_id)?;
-        if !order_id.bytes().all(|b| b.is_ascii_digit()) {
+        if order_id.is_empty() || !order_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(paradex_proto::typed_data::TypedDataError::InvalidFelt(
                 order_id.to_owned(),
             )
             .into());
         }
+        let id = paradex_proto::typed_data::parse_felt(order_id)?;
         let t = tables();
         let template = self.hasher.template_of(&t.pedersen, order);
         self.sign_hash(self.hasher.modify_order_hash(
