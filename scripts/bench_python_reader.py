@@ -32,15 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def writer_binary() -> str:
-    out = subprocess.run(
-        ["cargo", "build", "--release", "-p", "paradex-tests", "--bin", "ring_writer",
-         "--message-format=json"], cwd=REPO, check=True, capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg.get("executable") and \
-                msg["target"]["name"] == "ring_writer":
-            return msg["executable"]
-    raise RuntimeError("ring_writer not built")
+    sys.path.insert(0, str(REPO / "python" / "tests"))
+    from conftest import cargo_executable
+
+    return cargo_executable("paradex-tests", "ring_writer")
 
 
 class Writer:

@@ -15,20 +15,24 @@ SHARED = REPO.parent / "shared"
 _counter = itertools.count()
 
 
-@pytest.fixture(scope="session")
-def writer_bin() -> str:
-    """Builds (if needed) and locates the `ring_writer` binary through cargo itself."""
-    out = subprocess.run(
-        ["cargo", "build", "--release", "-p", "paradex-tests", "--bin", "ring_writer",
-         "--message-format=json"],
-        cwd=REPO, check=True, capture_output=True, text=True,
-    ).stdout
+def cargo_executable(package: str, binary: str, release: bool = True) -> str:
+    """Builds (if needed) and locates a workspace binary through cargo itself, so
+    `CARGO_TARGET_DIR` and profiles are honoured."""
+    command = ["cargo", "build", "-p", package, "--bin", binary, "--message-format=json"]
+    out = subprocess.run(command + (["--release"] if release else []), cwd=REPO, check=True,
+                         capture_output=True, text=True).stdout
     for line in out.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg.get("executable") and \
-                msg["target"]["name"] == "ring_writer":
+                msg["target"]["name"] == binary:
             return msg["executable"]
-    raise RuntimeError("cargo did not report the ring_writer executable")
+    raise RuntimeError(f"cargo did not report the {binary} executable")
+
+
+@pytest.fixture(scope="session")
+def writer_bin() -> str:
+    """The Rust `ring_writer` helper process."""
+    return cargo_executable("paradex-tests", "ring_writer")
 
 
 @pytest.fixture
