@@ -8,6 +8,8 @@
 //!
 //! Run with: `cargo run -p paradex-tests --release --bin ring_writer -- --help`
 
+#![forbid(unsafe_code)]
+
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
