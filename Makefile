@@ -23,7 +23,7 @@ build: ## release build of every binary
 demo: setup build ## set up a fresh machine and run the demo
 	./scripts/demo.sh
 
-test: lint test-rust test-python ## every gate: fmt, clippy, cargo test, pytest
+test: lint test-rust loom test-python ## every gate: fmt, clippy, cargo test, loom, pytest
 
 lint: ## formatting and clippy with warnings as errors
 	cargo fmt --all --check
@@ -39,7 +39,7 @@ fmt: ## format the Rust code
 	cargo fmt --all
 
 loom: ## loom model tests of the ring protocol
-	RUSTFLAGS="--cfg loom" cargo test -p paradex-ring --release --test loom
+	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/loom RUSTFLAGS="--cfg loom" cargo test -p paradex-ring --release --test loom
 
 bench: ## every criterion bench and the end-to-end harness; rewrites tracking/performance-benchmarks.md
 	cargo bench -p paradex-benches
