@@ -182,25 +182,11 @@ pub fn market_summary(
         ask: event.ask.map(|l| l.price),
         total_volume: event.total_volume,
         price_change_rate_24h: event.price_change_rate_24h,
-        mark_iv: None,
-        bid_iv: None,
-        ask_iv: None,
-        last_iv: None,
-        delta: None,
-        gamma: None,
-        vega: None,
-        theta: None,
-        rho: None,
-        volga: None,
-        vanna: None,
-        future_funding_rate: None,
-        external_fair_price: None,
         bid_size: event.bid.map(|l| l.size),
         ask_size: event.ask.map(|l| l.size),
-        forward_rate: None,
-        risk_free_rate: None,
         funding_rate_precise: event.funding_rate.checked_mul(10_000),
         market: &event.market,
+        ..sbe::MarketSummaryEvent::default()
     }
     .encode(version, out)
 }

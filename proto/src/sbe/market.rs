@@ -224,7 +224,10 @@ impl<'a> BookEvent<'a> {
 }
 
 /// `MarketSummaryEvent` (template 4): 24 h statistics, mark/index price and funding rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// `Default` leaves every optional (options-market) field absent, so perpetual summaries name
+/// only the fields they carry.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct MarketSummaryEvent<'a> {
     /// Publish time (µs).
     pub ts_us: i64,
