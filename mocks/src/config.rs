@@ -129,6 +129,10 @@ pub struct MockConfig {
     /// A fault to install at start (JSON, see above); repeatable.
     #[arg(long = "fault", value_name = "JSON")]
     pub faults: Vec<String>,
+
+    /// Lifetime of issued JWTs in seconds (Paradex: 300); short values exercise client refresh.
+    #[arg(long, default_value_t = crate::auth::TOKEN_TTL_SECS)]
+    pub jwt_ttl_secs: u64,
 }
 
 impl Default for MockConfig {
@@ -153,6 +157,7 @@ impl Default for MockConfig {
             slow_consumer_limit: 2000,
             rate_limit_per_min: 0,
             faults: Vec::new(),
+            jwt_ttl_secs: crate::auth::TOKEN_TTL_SECS,
         }
     }
 }

@@ -100,7 +100,7 @@ impl MockServer {
             faults.install(spec)?;
         }
         let exchange = Arc::new(Exchange::new(exchange_config.clone()));
-        let auth = Arc::new(AuthService::new(&exchange_config));
+        let auth = Arc::new(AuthService::new(&exchange_config).with_token_ttl(config.jwt_ttl_secs));
         let tls = if config.tls {
             let path = config
                 .tls_cert_out

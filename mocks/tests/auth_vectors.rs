@@ -213,3 +213,16 @@ fn account_address_derivation_matches_the_sdk() {
     let other = derive_account_address("0x1234", class, proxy).unwrap();
     assert_ne!(format!("{other:#x}"), s(l2, "l2_address"));
 }
+
+#[test]
+fn configured_token_lifetime_bounds_validity() {
+    let auth = service("PRIVATE_SN_POTC_SEPOLIA").with_token_ttl(2);
+    let account = "0x1234";
+    let now = paradex_mock::auth::unix_now_secs();
+    let fresh = auth.issue_token_at(account, now);
+    assert!(auth.verify_bearer_at(&fresh, now + 1).is_ok());
+    assert!(
+        auth.verify_bearer_at(&fresh, now + 3).is_err(),
+        "a 2 s token must be refused 3 s later"
+    );
+}

@@ -61,13 +61,20 @@ impl AuthService {
         }
     }
 
+    /// The same service issuing tokens valid for `secs` seconds instead of Paradex's five minutes.
+    #[must_use]
+    pub fn with_token_ttl(mut self, secs: u64) -> Self {
+        self.token_ttl_secs = secs.max(1);
+        self
+    }
+
     /// The Starknet chain id signatures are checked against.
     #[must_use]
     pub fn chain_id(&self) -> &str {
         &self.chain_id
     }
 
-    /// A 5-minute JWT whose `sub` is the normalised address.
+    /// A JWT (five minutes unless configured) whose `sub` is the normalised address.
     #[must_use]
     pub fn issue_token(&self, address: &str) -> String {
         self.issue_token_at(address, unix_now_secs())
