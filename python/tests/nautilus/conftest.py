@@ -1,0 +1,309 @@
+"""Fixtures for the NautilusTrader adapter tests: a `paradex-mock` process, fresh Stark keys,
+and a helper that runs a real `TradingNode` with the Paradex clients and always disposes it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:  # the shared `conftest` helpers live one level up
+    sys.path.insert(0, str(TESTS))
+
+from conftest import REPO, SHARED, cargo_executable  # noqa: E402
+
+__all__ = ["REPO", "SHARED", "MockExchange", "NodeRun", "StarkKey", "wait_until"]
+
+# Order of the STARK curve: a private key is an integer in [1, order).
+STARK_ORDER = 0x0800000000000010FFFFFFFFFFFFFFFFB781126DCAE7B2321E66A241ADC64D2F
+TESTNET_CHAIN_ID = "PRIVATE_SN_POTC_SEPOLIA"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0, interval: float = 0.01,
+               message: str = "condition") -> None:
+    """Polls `condition` until it holds; fails the test with `message` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+class MockExchange:
+    """A running `paradex-mock` process; stopped (SIGTERM, then SIGKILL) by `stop()`."""
+
+    def __init__(self, binary: str, *args: str):
+        self.args = args
+        self._proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True)
+        banner = self._proc.stdout.readline().split()
+        if banner[:2] != ["paradex-mock", "listening"]:
+            self.stop()
+            raise RuntimeError(f"paradex-mock did not start: {' '.join(banner)!r}")
+        fields = dict(word.split("=", 1) for word in banner[2:])
+        self.base_url: str = fields["http"]
+        self.http_url: str = f"{self.base_url}/v1"
+        self.ws_url: str = fields["ws"]
+        self.admin_url: str = fields["admin"]
+        self.ca_file: str | None = fields.get("ca")
+        self._tls = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    def request(self, method: str, url: str, body: Any = None) -> Any:
+        """One JSON request to the mock (REST or admin); returns the decoded body or None."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10, context=self._tls) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+    def rest(self, path: str) -> Any:
+        """`GET /v1<path>` (public endpoints), e.g. `rest("/bbo/BTC-USD-PERP")`."""
+        return self.request("GET", f"{self.http_url}{path}")
+
+    def fault(self, spec: dict | list[dict]) -> list[int]:
+        """Installs fault(s) (`{"kind": "ws_drop", "after": 100}`, ...); returns their ids."""
+        return self.request("POST", f"{self.admin_url}/faults", spec)["ids"]
+
+    def clear_faults(self) -> None:
+        self.request("DELETE", f"{self.admin_url}/faults")
+
+    def restart(self, down_ms: int = 0) -> None:
+        """Drops every connection and serves again on the same port after `down_ms`."""
+        self.request("POST", f"{self.admin_url}/restart", {"down_ms": down_ms})
+
+    def account_of(self, public_key: str) -> str:
+        """The account address the exchange derives for a STARK public key."""
+        return self.rest(f"/onboarding?account_signer_type=starknet&public_key={public_key}")[
+            "address"]
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(10)
+        if self._proc.stdout:
+            self._proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def mock_bin() -> str:
+    return cargo_executable("paradex-mock", "paradex-mock")
+
+
+@pytest.fixture(scope="session")
+def feed_bin() -> str:
+    """The standalone `paradex-feed` binary (attach-mode tests)."""
+    return cargo_executable("paradex-feed", "paradex-feed")
+
+
+@pytest.fixture
+def paradex_mock(mock_bin):
+    """`start(*extra_args) -> MockExchange`; every mock started is stopped at teardown."""
+    started: list[MockExchange] = []
+
+    def start(*extra_args: str) -> MockExchange:
+        mock = MockExchange(mock_bin, *extra_args)
+        started.append(mock)
+        return mock
+
+    yield start
+    for mock in started:
+        mock.stop()
+
+
+@dataclass(frozen=True)
+class StarkKey:
+    """A random STARK private key; the account address comes from the exchange
+    (`mock.account_of(key.public_key)`) or from `ExecClient.account` after `connect()`."""
+
+    private_key: str
+    public_key: str
+
+    def __repr__(self) -> str:  # the key never reaches test logs
+        return f"StarkKey(public_key={self.public_key})"
+
+
+@pytest.fixture
+def fresh_key() -> StarkKey:
+    import paradex_core as pc
+
+    private_key = hex(secrets.randbelow(STARK_ORDER - 1) + 1)
+    # The public key does not depend on the account; any well-formed address does here.
+    public_key = pc.Signer(private_key, "0x1", TESTNET_CHAIN_ID).public_key
+    return StarkKey(private_key=private_key, public_key=public_key)
+
+
+_feed_counter = iter(range(1, 1 << 30))
+
+
+@pytest.fixture
+def feed_name() -> str:
+    """A unique ring prefix for this test (`paradex.<feed_name>.<kind>` segments)."""
+    return f"pytest_{os.getpid()}_{next(_feed_counter)}"
+
+
+@pytest.fixture
+def rings_dir(tmp_path: Path) -> Path:
+    """A private directory for ring segments (removed with pytest's tmp_path)."""
+    return tmp_path
+
+
+@dataclass
+class NodeRun:
+    """What `nautilus_node(...)` returns: the (disposed) node, the strategies, and timing."""
+
+    node: Any
+    strategies: list[Any]
+    started: bool
+    seconds: float
+    errors: list[BaseException] = field(default_factory=list)
+
+
+@pytest.fixture
+def nautilus_node():
+    """`run(strategies, data_clients=..., exec_clients=..., until=..., scenario=..., timeout=...)`.
+
+    Builds a `TradingNode` (trader `TESTER-001`) with the Paradex factories registered for the
+    given client configs, adds the strategies, runs it on a fresh event loop until `until()`
+    holds (checked every 10 ms) or `timeout` seconds pass, then stops and disposes it. If
+    `scenario` is given it is awaited on the node's loop once every strategy has started (e.g.
+    inject a fault, then wait for recovery); the node stops when it returns. Returns a
+    `NodeRun`; `run.started` says whether the strategies ever started (a failed reconciliation
+    leaves them stopped, and the node keeps running: adapter-notes fact 3).
+    """
+
+    def run(
+        strategies: Iterable[Any],
+        *,
+        data_clients: dict[str, Any] | None = None,
+        exec_clients: dict[str, Any] | None = None,
+        until: Callable[[], bool] | None = None,
+        scenario: Callable[[Any], Awaitable[None]] | None = None,
+        timeout: float = 20.0,
+        start_timeout: float = 15.0,
+        trader_id: str = "TESTER-001",
+        log_level: str = "WARNING",
+        **node_kwargs: Any,
+    ) -> NodeRun:
+        from nautilus_trader.config import LiveExecEngineConfig, LoggingConfig, TradingNodeConfig
+        from nautilus_trader.live.node import TradingNode
+
+        from paradex_core.nautilus import (
+            PARADEX,
+            ParadexLiveDataClientFactory,
+            ParadexLiveExecClientFactory,
+        )
+
+        strategies = list(strategies)
+        config = TradingNodeConfig(
+            trader_id=trader_id,
+            logging=LoggingConfig(log_level=log_level, log_colors=False),
+            exec_engine=node_kwargs.pop("exec_engine", LiveExecEngineConfig(
+                reconciliation=True, inflight_check_interval_ms=0)),
+            data_clients=data_clients or {},
+            exec_clients=exec_clients or {},
+            timeout_connection=node_kwargs.pop("timeout_connection", 15.0),
+            timeout_reconciliation=node_kwargs.pop("timeout_reconciliation", 10.0),
+            timeout_portfolio=node_kwargs.pop("timeout_portfolio", 10.0),
+            timeout_disconnection=node_kwargs.pop("timeout_disconnection", 5.0),
+            timeout_post_stop=node_kwargs.pop("timeout_post_stop", 0.2),
+            **node_kwargs,
+        )
+        holder: dict[str, Any] = {}
+        errors: list[BaseException] = []
+
+        def all_started() -> bool:
+            return all(s.is_running for s in strategies)
+
+        async def main() -> None:
+            loop = asyncio.get_running_loop()
+            node = TradingNode(config=config, loop=loop)
+            holder["node"] = node
+            for key in (data_clients or {}):
+                node.add_data_client_factory(key.partition("-")[0], ParadexLiveDataClientFactory)
+            for key in (exec_clients or {}):
+                node.add_exec_client_factory(key.partition("-")[0], ParadexLiveExecClientFactory)
+            for strategy in strategies:
+                node.trader.add_strategy(strategy)
+            node.build()
+            task = asyncio.create_task(node.run_async())
+            t0 = time.monotonic()
+            try:
+                while not all_started() and time.monotonic() - t0 < start_timeout:
+                    if task.done():
+                        break
+                    await asyncio.sleep(0.01)
+                holder["started"] = all_started()
+                if holder["started"]:
+                    if scenario is not None:
+                        await asyncio.wait_for(scenario(node), timeout)
+                    elif until is not None:
+                        while not until() and time.monotonic() - t0 < timeout:
+                            await asyncio.sleep(0.01)
+            except BaseException as e:  # reported to the test after the node is disposed
+                errors.append(e)
+            finally:
+                holder["seconds"] = time.monotonic() - t0
+                try:
+                    await asyncio.wait_for(node.stop_async(), 30)
+                except BaseException as e:
+                    errors.append(e)
+                if not task.done():
+                    task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+
+        try:
+            asyncio.run(main())
+        finally:
+            node = holder.get("node")
+            if node is not None:
+                node.dispose()  # after asyncio.run: disposing inside the loop would stop it
+        result = NodeRun(node=holder.get("node"), strategies=strategies,
+                         started=holder.get("started", False),
+                         seconds=holder.get("seconds", 0.0), errors=errors)
+        if errors:
+            raise errors[0]
+        return result
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads():
+    """Every data-client reader thread must end with its node."""
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    deadline = time.monotonic() + 5
+    leaked: list[threading.Thread] = []
+    while time.monotonic() < deadline:
+        leaked = [t for t in threading.enumerate()
+                  if t.ident not in before and t.name.startswith("paradex-") and t.is_alive()]
+        if not leaked:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"threads left running: {[t.name for t in leaked]}")
