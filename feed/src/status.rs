@@ -20,8 +20,8 @@ trait RingView {
     fn published(&self) -> u64;
     fn health(&self, counter: HealthCounter) -> u64;
     fn writer(&self) -> WriterStatus;
-    /// (registered readers, largest backlog, records lost by readers).
-    fn readers(&self) -> (usize, u64, u64);
+    /// (registered readers, largest backlog).
+    fn readers(&self) -> (usize, u64);
 }
 
 impl<R: ShmRecord> RingView for Reader<R> {
@@ -34,7 +34,7 @@ impl<R: ShmRecord> RingView for Reader<R> {
     fn writer(&self) -> WriterStatus {
         self.writer_status(Duration::from_secs(2))
     }
-    fn readers(&self) -> (usize, u64, u64) {
+    fn readers(&self) -> (usize, u64) {
         let published = Reader::published(self);
         let readers = Reader::readers(self);
         let behind = readers
@@ -42,7 +42,7 @@ impl<R: ShmRecord> RingView for Reader<R> {
             .map(|r| published.saturating_sub(r.cursor))
             .max()
             .unwrap_or(0);
-        (readers.len(), behind, readers.iter().map(|r| r.lost).sum())
+        (readers.len(), behind)
     }
 }
 
@@ -63,7 +63,8 @@ pub struct RingStatus {
     pub reconnects: u64,
     /// Parse errors + malformed frames + unknown templates.
     pub bad_frames: u64,
-    /// Records lost by readers to lapping (registered readers' totals + laps the feed saw).
+    /// Records lost to lapping by every registered reader, including readers that have since
+    /// closed (the header's `laps_observed` counter, which lapped readers add to).
     pub laps: u64,
     /// Registered readers.
     pub readers: usize,
@@ -136,7 +137,7 @@ impl StatusMonitor {
                 changed_at
             };
             *previous = (published, now, changed_at);
-            let (readers, max_behind, lost) = ring.readers();
+            let (readers, max_behind) = ring.readers();
             rows.push(RingStatus {
                 kind: *kind,
                 published,
@@ -147,7 +148,7 @@ impl StatusMonitor {
                 bad_frames: ring.health(HealthCounter::ParseErrors)
                     + ring.health(HealthCounter::MalformedFrames)
                     + ring.health(HealthCounter::UnknownTemplates),
-                laps: lost + ring.health(HealthCounter::LapsObserved),
+                laps: ring.health(HealthCounter::LapsObserved),
                 readers,
                 max_behind,
                 writer: ring.writer(),

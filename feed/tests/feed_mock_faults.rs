@@ -7,11 +7,14 @@ mod support;
 
 use std::time::Duration;
 
+use paradex_feed::status::{StatusMonitor, render};
 use paradex_feed::{ChannelKind, FeedConfig, FeedHandle, PollMode};
 use paradex_mock::config::MockConfig;
 use paradex_mock::faults::{FaultKind, FaultSpec};
 use paradex_mock::server::{BlockingMockServer, MockServer};
-use paradex_ring::{Bbo, BookLevel, HealthCounter, Read, Reader, RecordKind};
+use paradex_ring::{
+    Bbo, BookLevel, HealthCounter, Read, Reader, ReaderOptions, RecordKind, StartAt,
+};
 use support::{RingDir, reader, wait_until};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -193,5 +196,49 @@ fn json_only_mode_fills_the_rings_from_json_notifications() {
     assert!(wait_until(5 * SECOND, || !bbo_receive_times(&mut bbos).is_empty()));
     assert_eq!(books.health(HealthCounter::BookGaps), 0);
     assert_eq!(books.health(HealthCounter::ParseErrors), 0);
+    feed.shutdown().unwrap();
+}
+
+#[test]
+fn lapped_reader_shows_in_the_header_and_the_status_view() {
+    let dir = RingDir::new();
+    let server = MockServer::start_blocking(MockConfig {
+        md_rate: 500.0,
+        ..MockConfig::default()
+    })
+    .expect("mock starts");
+    let mut config = feed_config(&server, &dir);
+    config.ring_capacity = 16;
+    let feed = FeedHandle::spawn(config.clone()).expect("feed starts");
+    let path = dir.path().join(RecordKind::BookLevel.segment_name(FEED));
+    assert!(wait_until(5 * SECOND, || path.exists()), "no book ring");
+    let options = ReaderOptions {
+        start: StartAt::Oldest,
+        register: true,
+    };
+    let mut lagging = Reader::<BookLevel>::open_with(&path, options).expect("open ring");
+    assert!(
+        wait_until(15 * SECOND, || lagging.published() > lagging.cursor() + 64),
+        "the feed did not publish past the 16-slot ring"
+    );
+    let mut lost = 0;
+    for _ in 0..8 {
+        if let Read::Lapped(n) = lagging.try_read() {
+            lost += n;
+        }
+    }
+    assert!(
+        lost > 0,
+        "a reader 64 records behind a 16-slot ring is lapped"
+    );
+    assert_eq!(lagging.lost(), lost);
+    assert_eq!(lagging.health(HealthCounter::LapsObserved), lost);
+    let rows = StatusMonitor::open(&config).expect("status opens").sample();
+    let row = rows
+        .iter()
+        .find(|row| row.kind == RecordKind::BookLevel)
+        .expect("book row");
+    assert_eq!((row.laps, row.readers), (lost, 1));
+    assert!(render(&rows).contains(&format!(" {lost} ")));
     feed.shutdown().unwrap();
 }

@@ -1,7 +1,8 @@
 //! Feed-health counters and per-market book validity, visible to every reader.
 //!
 //! Single writer, so updates are a load and a store (no locked read-modify-write): a few
-//! nanoseconds and no syscall.
+//! nanoseconds and no syscall. The exception is [`HealthCounter::LapsObserved`], which lapped
+//! readers add to from their own processes, so every update of it is an atomic `fetch_add`.
 
 use crate::layout::{HEALTH_CELLS, MAX_MARKETS, offset};
 use crate::segment::Segment;
@@ -23,7 +24,8 @@ pub enum HealthCounter {
     UnknownTemplates,
     /// Frames too short or otherwise malformed.
     MalformedFrames,
-    /// Laps observed by the feed's own internal readers.
+    /// Records lost to lapping, summed over every registered reader (each adds its own loss
+    /// with an atomic `fetch_add` when lapped; unregistered read-only readers cannot).
     LapsObserved,
     /// Updates dropped because their exchange sequence went backwards.
     StaleDropped,
@@ -72,6 +74,11 @@ fn cell(seg: &Segment, counter: HealthCounter) -> &crate::sync::AtomicU64 {
 
 pub(crate) fn add(seg: &Segment, counter: HealthCounter, n: u64) {
     let cell = cell(seg, counter);
+    if counter == HealthCounter::LapsObserved {
+        // Readers add to this one too (see `registry`), so only an atomic add is safe.
+        cell.fetch_add(n, Ordering::Release);
+        return;
+    }
     // Only the writer stores here, so load + store cannot lose an update.
     let value = cell.load(Ordering::Relaxed).wrapping_add(n);
     // SYNC: Release so a reader that sees the count also sees the records published before it.

@@ -206,14 +206,45 @@ impl<R: ShmRecord> Reader<R> {
             }
             Next::Empty => Read::Empty,
             Next::Lapped { lost } => {
-                self.lost = self.lost.saturating_add(lost);
-                if let Some(reg) = &self.registration {
-                    reg.set_cursor(cursor);
-                    reg.set_lost(self.lost);
-                }
+                self.count_lost(lost);
                 Read::Lapped(lost)
             }
         }
+    }
+
+    /// Records a lap: this reader's total, its registry slot and the header's
+    /// [`HealthCounter::LapsObserved`] sum over all readers.
+    #[cold]
+    fn count_lost(&mut self, lost: u64) {
+        self.lost = self.lost.saturating_add(lost);
+        if let Some(reg) = &self.registration {
+            reg.set_cursor(self.cursor);
+            reg.set_lost(self.lost);
+            reg.add_laps(lost);
+        }
+    }
+
+    /// Commits progress made without copying: a zero-copy consumer that has read records
+    /// `cursor()..next` in place (through [`Reader::mapping`] and [`Reader::record_offset`],
+    /// checking [`Reader::is_intact`]) and skipped `lost` of them to laps moves the cursor to
+    /// `next`, so the registry (and status tools) see its real position and loss.
+    ///
+    /// `next` is clamped to the records published so far; a `next` at or before the cursor
+    /// only records `lost`. Returns the new cursor.
+    pub fn advance_to(&mut self, next: u64, lost: u64) -> u64 {
+        let target = next.min(self.published());
+        if target > self.cursor {
+            self.cursor = target;
+            self.known_tail = self.known_tail.max(target);
+            if let Some(reg) = &self.registration {
+                reg.set_cursor(target);
+            }
+        }
+        if lost > 0 {
+            self.count_lost(lost);
+        }
+        self.tick();
+        self.cursor
     }
 
     /// Copies up to `out.len()` available records to the front of `out`, continuing past laps.

@@ -4,12 +4,16 @@
 //! A reader claims a free slot (pid 0) by compare-and-swap, or reclaims the slot of a process
 //! that no longer exists. It updates its cursor with a Relaxed store after each read (its own
 //! cache line, so no contention with the writer) and its heartbeat every
-//! [`HEARTBEAT_EVERY`] polls.
+//! [`HEARTBEAT_EVERY`] polls. A reader the writer laps adds its loss to the header's
+//! [`HealthCounter::LapsObserved`](crate::HealthCounter::LapsObserved) cell with a `fetch_add`:
+//! readers in many processes may add at once, and laps are rare enough that the shared line is
+//! not a cost.
 
 use memmap2::{MmapOptions, MmapRaw};
 
 use crate::clock::monotonic_ns;
 use crate::error::{RingError, RingResult};
+use crate::health::HealthCounter;
 use crate::layout::{MAX_READERS, REGISTRY_SIZE, STRIDE, offset, reader_slot};
 use crate::segment::Segment;
 use crate::sync::{AtomicU64, Ordering};
@@ -19,6 +23,9 @@ use crate::sync::{AtomicU64, Ordering};
 pub const HEARTBEAT_EVERY: u32 = 1024;
 
 const SLOT_WORDS: usize = STRIDE / 8;
+/// A registration maps the segment from byte 0 through the end of the registry: the header
+/// page (for the laps counter) and the registry.
+const MAPPED: usize = offset::REGISTRY + REGISTRY_SIZE;
 
 /// One registered reader, as seen in the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +89,9 @@ pub(crate) fn list(seg: &Segment) -> Vec<ReaderInfo> {
         .collect()
 }
 
-/// A reader's claim on one registry slot, through its own read-write mapping of the registry
-/// (the rest of the segment stays mapped read-only). Dropping it frees the slot.
+/// A reader's claim on one registry slot, through its own read-write mapping of the header page
+/// and the registry (the rest of the segment stays mapped read-only). Dropping it frees the
+/// slot.
 #[derive(Debug)]
 pub(crate) struct Registration {
     map: MmapRaw,
@@ -94,8 +102,7 @@ impl Registration {
     /// Claims a free slot, or the slot of a dead process.
     pub(crate) fn claim(seg: &Segment, cursor: u64, epoch: u64) -> RingResult<Self> {
         let map = MmapOptions::new()
-            .offset(offset::REGISTRY as u64)
-            .len(REGISTRY_SIZE)
+            .len(MAPPED)
             .map_raw(seg.file())
             .map_err(|source| RingError::Io {
                 path: seg.path().to_path_buf(),
@@ -136,11 +143,17 @@ impl Registration {
             .is_ok()
     }
 
-    fn slots_of(map: &MmapRaw) -> &[AtomicU64] {
+    /// The whole mapping as words: `[0, MAPPED)` of the segment.
+    fn words_of(map: &MmapRaw) -> &[AtomicU64] {
+        debug_assert!(map.len() >= MAPPED);
         let ptr = map.as_ptr().cast::<AtomicU64>();
-        // SAFETY: the mapping is REGISTRY_SIZE bytes, page-aligned, lives as long as the borrow
-        // of `map`, and every process accesses these bytes only through 8-byte atomics.
-        unsafe { core::slice::from_raw_parts(ptr, REGISTRY_SIZE / 8) }
+        // SAFETY: the mapping is at least MAPPED bytes, page-aligned, lives as long as the
+        // borrow of `map`, and every process accesses these bytes only through 8-byte atomics.
+        unsafe { core::slice::from_raw_parts(ptr, MAPPED / 8) }
+    }
+
+    fn slots_of(map: &MmapRaw) -> &[AtomicU64] {
+        &Self::words_of(map)[offset::REGISTRY / 8..]
     }
 
     fn set(&self, field: usize, value: u64) {
@@ -161,6 +174,14 @@ impl Registration {
     /// Publishes the reader's lost total.
     pub(crate) fn set_lost(&self, lost: u64) {
         self.set(reader_slot::LOST, lost);
+    }
+
+    /// Adds `lost` (records this reader just lost to a lap) to the header's laps counter.
+    pub(crate) fn add_laps(&self, lost: u64) {
+        let cell = offset::HEALTH / 8 + HealthCounter::LapsObserved.index();
+        // SYNC: a read-modify-write because readers in several processes add concurrently;
+        // Relaxed because the count orders nothing else (status tools only sum it).
+        Self::words_of(&self.map)[cell].fetch_add(lost, Ordering::Relaxed);
     }
 
     /// Publishes the epoch the reader saw last.

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::TempSegment;
 use paradex_ring::{
-    Read, Reader, ReaderOptions, RingConfig, RingError, StartAt, Trade, Writer, WriterStatus,
+    HealthCounter, Read, Reader, ReaderOptions, RingConfig, RingError, StartAt, Trade, Writer,
+    WriterStatus,
 };
 
 const ROLE: &str = "RING_MP_ROLE";
@@ -150,6 +151,39 @@ fn one_writer_many_reader_processes_every_record_checked() {
 }
 
 #[test]
+fn lapped_reader_processes_sum_their_loss_in_the_header() {
+    const RECORDS: u64 = 1000;
+    let seg = TempSegment::new("lapsum", 16);
+    let mut writer = Writer::<Trade>::create(&seg.config).unwrap();
+    let mut readers: Vec<_> = (0..2)
+        .map(|_| {
+            let mut child = spawn("lapped-reader", &seg.config, RECORDS);
+            let mut lines = child.stdout_lines();
+            expect_line(&mut lines, "OPENED");
+            (child, lines)
+        })
+        .collect();
+    // A burst into 16 slots while both readers sleep: each is lapped at least once.
+    for seq in 0..RECORDS {
+        writer.publish(&trade(seq));
+    }
+    let mut total_lost = 0;
+    for (child, lines) in &mut readers {
+        let result = expect_line(lines, "RESULT");
+        let lost = field(&result, "lost");
+        assert!(lost > 0, "{result}");
+        assert_eq!(field(&result, "delivered") + lost, RECORDS, "{result}");
+        total_lost += lost;
+        assert!(child.wait_success(Duration::from_secs(10)));
+    }
+    assert_eq!(
+        writer.health(HealthCounter::LapsObserved),
+        total_lost,
+        "each lapped reader process adds its exact loss to the header counter"
+    );
+}
+
+#[test]
 fn crashed_writer_is_detected_and_replaced() {
     let seg = TempSegment::new("crash", 1 << 10);
     let mut first = spawn("endless-writer", &seg.config, 0);
@@ -253,6 +287,7 @@ fn child_process() {
         ),
         "fast-reader" => reader_child(&config, count, true, deadline),
         "slow-reader" => reader_child(&config, count, false, deadline),
+        "lapped-reader" => lapped_reader_child(&config, count, deadline),
         other => panic!("unknown role {other}"),
     }
 }
@@ -320,6 +355,34 @@ fn endless_writer(config: RingConfig, deadline: Instant) {
         writer.heartbeat();
         std::thread::sleep(Duration::from_micros(50));
     }
+}
+
+/// Registers at sequence 0, then sleeps until the writer has published `count` records before
+/// reading them all back (so it is lapped), and prints what it got and lost.
+fn lapped_reader_child(config: &RingConfig, count: u64, deadline: Instant) {
+    let options = ReaderOptions {
+        start: StartAt::Oldest,
+        register: true,
+    };
+    let mut reader = Reader::<Trade>::open_with(config.path(), options).unwrap();
+    assert_eq!(reader.cursor(), 0);
+    println!("OPENED");
+    while reader.published() < count {
+        assert!(Instant::now() < deadline, "writer never published");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let (mut delivered, mut lost) = (0u64, 0u64);
+    loop {
+        match reader.try_read() {
+            Read::Record(t) => {
+                assert_eq!(t, trade(reader.cursor() - 1));
+                delivered += 1;
+            }
+            Read::Lapped(n) => lost += n,
+            Read::Empty => break,
+        }
+    }
+    println!("RESULT delivered={delivered} lost={lost}");
 }
 
 /// Reads until `count` records are delivered or counted lost, checking each one.

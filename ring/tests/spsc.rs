@@ -94,6 +94,61 @@ fn lapped_reader_counts_every_lost_record() {
 }
 
 #[test]
+fn lapped_readers_add_their_loss_to_the_header_counter() {
+    let seg = TempSegment::new("lapsum", 8);
+    let mut writer = Writer::<Bbo>::create(&seg.config).unwrap();
+    let mut first = Reader::<Bbo>::open_with(seg.path(), opts(StartAt::Next)).unwrap();
+    let mut second = Reader::<Bbo>::open_with(seg.path(), opts(StartAt::Next)).unwrap();
+    for seq in 0..30 {
+        writer.publish(&bbo(seq));
+    }
+    assert_eq!(first.try_read(), Read::Lapped(23));
+    assert_eq!(writer.health(HealthCounter::LapsObserved), 23);
+    for seq in 30..40 {
+        writer.publish(&bbo(seq));
+    }
+    // Tail 40: both resume at 33; `second` lost 0..33, `first` (at 23) lost 23..33.
+    assert_eq!(second.try_read(), Read::Lapped(33));
+    assert_eq!(first.try_read(), Read::Lapped(10));
+    assert_eq!(
+        writer.health(HealthCounter::LapsObserved),
+        first.lost() + second.lost()
+    );
+    let registry: u64 = writer.readers().iter().map(|r| r.lost).sum();
+    assert_eq!(registry, 23 + 10 + 33);
+    drop(second);
+    assert_eq!(
+        first.health(HealthCounter::LapsObserved),
+        66,
+        "the sum outlives the reader"
+    );
+}
+
+#[test]
+fn advance_to_commits_zero_copy_progress_to_the_registry() {
+    let seg = TempSegment::new("advance", 8);
+    let mut writer = Writer::<Bbo>::create(&seg.config).unwrap();
+    let mut reader = Reader::<Bbo>::open_with(seg.path(), opts(StartAt::Next)).unwrap();
+    for seq in 0..6 {
+        writer.publish(&bbo(seq));
+    }
+    assert_eq!(reader.advance_to(4, 0), 4);
+    assert_eq!(writer.readers()[0].cursor, 4);
+    assert_eq!(reader.try_read(), Read::Record(bbo(4)));
+    assert_eq!(
+        reader.advance_to(100, 0),
+        6,
+        "clamped to the records published"
+    );
+    assert_eq!(reader.advance_to(2, 0), 6, "never moves back");
+    assert_eq!(reader.try_read(), Read::Empty);
+    assert_eq!(reader.advance_to(6, 3), 6);
+    let info = writer.readers()[0];
+    assert_eq!((info.cursor, info.lost, reader.lost()), (6, 3, 3));
+    assert_eq!(writer.health(HealthCounter::LapsObserved), 3);
+}
+
+#[test]
 fn start_positions() {
     let seg = TempSegment::new("start", 8);
     let mut writer = Writer::<Bbo>::create(&seg.config).unwrap();
