@@ -126,7 +126,8 @@ pub struct FeedConfig {
     /// Connect + handshake timeout.
     #[serde(default = "default_connect_timeout_ms")]
     pub connect_timeout_ms: u64,
-    /// Frames larger than this are counted as malformed and skipped.
+    /// Data frames larger than this are dropped unread below the WebSocket layer, counted as
+    /// malformed (and oversized) and skipped without reconnecting.
     #[serde(default = "default_max_frame_bytes")]
     pub max_frame_bytes: usize,
 }

@@ -19,10 +19,7 @@ use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
 use crate::error::{FeedError, FeedResult};
-
-/// Largest message tungstenite will assemble; bigger ones fail the connection. Frames between
-/// `max_frame_bytes` and this are read, counted as malformed and skipped.
-const HARD_MESSAGE_LIMIT: usize = 16 << 20;
+use crate::frame_filter::FrameFilter;
 
 /// Plain TCP or TLS over TCP.
 #[derive(Debug)]
@@ -103,16 +100,23 @@ pub(crate) fn tls_config(ca_file: Option<&Path>) -> FeedResult<Arc<ClientConfig>
 /// An open WebSocket.
 #[derive(Debug)]
 pub(crate) struct Connection {
-    ws: WebSocket<Stream>,
+    ws: WebSocket<FrameFilter<Stream>>,
+    /// Oversized messages already reported by [`Connection::take_dropped`].
+    dropped_seen: u64,
 }
 
 impl Connection {
     /// Connects to `url` (`ws://` or `wss://`, `tls` required for the latter) and completes
     /// the upgrade, all within `timeout`; the socket is then switched to non-blocking.
+    ///
+    /// Data frames over `max_frame_bytes` are dropped below tungstenite and reported by
+    /// [`Connection::take_dropped`]; a fragmented message that only exceeds it in total fails
+    /// the connection with [`tungstenite::Error::Capacity`] (see [`crate::frame_filter`]).
     pub(crate) fn open(
         url: &str,
         tls: Option<&Arc<ClientConfig>>,
         timeout: Duration,
+        max_frame_bytes: usize,
     ) -> FeedResult<Self> {
         let fail = |reason: String| FeedError::Connect {
             url: url.to_owned(),
@@ -143,19 +147,34 @@ impl Connection {
         };
 
         let config = WebSocketConfig::default()
-            .max_message_size(Some(HARD_MESSAGE_LIMIT))
-            .max_frame_size(Some(HARD_MESSAGE_LIMIT));
-        let (ws, response) = tungstenite::client::client_with_config(request, stream, Some(config))
-            .map_err(|e| fail(format!("handshake: {e}")))?;
+            .max_message_size(Some(max_frame_bytes))
+            .max_frame_size(Some(max_frame_bytes));
+        let stream = FrameFilter::new(stream, max_frame_bytes);
+        let (mut ws, response) =
+            tungstenite::client::client_with_config(request, stream, Some(config))
+                .map_err(|e| fail(format!("handshake: {e}")))?;
+        ws.get_mut().activate();
         tracing::debug!(status = %response.status(), "websocket upgraded");
 
-        let tcp = ws.get_ref().tcp();
+        let tcp = ws.get_ref().get_ref().tcp();
         tcp.set_read_timeout(None)
             .map_err(|e| fail(e.to_string()))?;
         tcp.set_write_timeout(None)
             .map_err(|e| fail(e.to_string()))?;
         tcp.set_nonblocking(true).map_err(|e| fail(e.to_string()))?;
-        Ok(Self { ws })
+        Ok(Self {
+            ws,
+            dropped_seen: 0,
+        })
+    }
+
+    /// Oversized messages dropped since the last call.
+    #[inline]
+    pub(crate) fn take_dropped(&mut self) -> u64 {
+        let total = self.ws.get_ref().dropped();
+        let new = total - self.dropped_seen;
+        self.dropped_seen = total;
+        new
     }
 
     /// The next message, or `None` when nothing is buffered and the socket would block.
@@ -194,7 +213,7 @@ impl Connection {
 
     /// The socket, for epoll registration.
     pub(crate) fn raw_fd(&self) -> RawFd {
-        self.ws.get_ref().tcp().as_raw_fd()
+        self.ws.get_ref().get_ref().tcp().as_raw_fd()
     }
 }
 

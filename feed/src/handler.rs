@@ -130,7 +130,12 @@ impl Handler {
             return;
         };
         let timeout = self.config.connect_timeout();
-        match Connection::open(&self.url, self.tls.as_ref(), timeout) {
+        match Connection::open(
+            &self.url,
+            self.tls.as_ref(),
+            timeout,
+            self.config.max_frame_bytes,
+        ) {
             Ok(conn) => {
                 let now = monotonic_ns();
                 self.stats.connects += 1;
@@ -248,8 +253,23 @@ impl Handler {
                 }
             }
         }
+        if let State::Subscribed { conn, .. } = &mut self.state {
+            for _ in 0..conn.take_dropped() {
+                let outcome = self.oversized();
+                // Only a resnapshot can fail, and an oversized frame never asks for one.
+                let _ = self.tally(outcome);
+            }
+        }
         if let Err(e) = result {
-            tracing::warn!(error = %e, "connection lost");
+            if let tungstenite::Error::Capacity(reason) = &e {
+                // A fragmented message over the limit in total: the only case the frame
+                // filter cannot drop (see `frame_filter`). Counted, then a reconnect.
+                tracing::warn!(%reason, "oversized fragmented message, reconnecting");
+                let outcome = self.oversized();
+                let _ = self.tally(outcome);
+            } else {
+                tracing::warn!(error = %e, "connection lost");
+            }
             self.disconnected(0);
             return;
         }
@@ -294,21 +314,12 @@ impl Handler {
         }
         self.stats.frames += 1;
         let outcome = match message {
-            Message::Binary(bytes) => {
-                if bytes.len() > self.config.max_frame_bytes {
-                    self.oversized(bytes.len())
-                } else {
-                    self.publisher.on_sbe(&bytes, recv_ns)
-                }
-            }
+            // Messages over `max_frame_bytes` never get here: the connection drops them.
+            Message::Binary(bytes) => self.publisher.on_sbe(&bytes, recv_ns),
             Message::Text(text) => {
-                if text.len() > self.config.max_frame_bytes {
-                    self.oversized(text.len())
-                } else {
-                    self.scratch.clear();
-                    self.scratch.extend_from_slice(text.as_bytes());
-                    self.publisher.on_json(&mut self.scratch, recv_ns)
-                }
+                self.scratch.clear();
+                self.scratch.extend_from_slice(text.as_bytes());
+                self.publisher.on_json(&mut self.scratch, recv_ns)
             }
             Message::Ping(_) => {
                 if let State::Subscribed { conn, .. } = &mut self.state {
@@ -325,12 +336,9 @@ impl Handler {
         self.tally(outcome)
     }
 
-    fn oversized(&mut self, len: usize) -> Outcome {
-        tracing::warn!(
-            len,
-            max = self.config.max_frame_bytes,
-            "oversized frame skipped"
-        );
+    fn oversized(&mut self) -> Outcome {
+        tracing::warn!(max = self.config.max_frame_bytes, "oversized frame skipped");
+        self.stats.frames += 1;
         self.stats.oversized += 1;
         self.publisher.reject(Outcome::Malformed)
     }

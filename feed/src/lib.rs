@@ -26,6 +26,7 @@
 mod config;
 mod conn;
 mod error;
+mod frame_filter;
 mod handle;
 mod handler;
 mod json;

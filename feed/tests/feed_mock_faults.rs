@@ -155,16 +155,15 @@ fn malformed_frame_is_counted_and_skipped_without_reconnecting() {
     feed.shutdown().unwrap();
 }
 
-#[test]
-fn oversized_frame_is_counted_and_skipped_without_reconnecting() {
+/// An oversized frame of `bytes` from the mock is dropped and counted; the connection stays.
+fn oversized_frame_is_skipped(bytes: usize, max_frame_bytes: usize) {
     let dir = RingDir::new();
-    // Above the feed's limit, below tungstenite's own 16 MiB message cap.
     let server = mock_with(FaultKind::WsOversized {
         after: 30,
-        bytes: Some(2 << 20),
+        bytes: Some(bytes),
     });
     let mut config = feed_config(&server, &dir);
-    config.max_frame_bytes = 1 << 20;
+    config.max_frame_bytes = max_frame_bytes;
     let feed = FeedHandle::spawn(config).expect("feed starts");
     let books = reader::<BookLevel>(dir.path(), FEED, RecordKind::BookLevel);
 
@@ -174,8 +173,20 @@ fn oversized_frame_is_counted_and_skipped_without_reconnecting() {
         feed.stats()
     );
     assert!(book_recovers(&books));
-    assert_eq!(feed.stats().unwrap().connects, 1);
+    let stats = feed.stats().unwrap();
+    assert_eq!((stats.oversized, stats.connects), (1, 1), "{stats:?}");
+    assert!(books.health(HealthCounter::MalformedFrames) >= 1);
     feed.shutdown().unwrap();
+}
+
+#[test]
+fn oversized_frame_below_tungstenites_cap_is_skipped_without_reconnecting() {
+    oversized_frame_is_skipped(2 << 20, 1 << 20);
+}
+
+#[test]
+fn oversized_frame_above_16_mib_is_skipped_without_reconnecting() {
+    oversized_frame_is_skipped(20 << 20, 64 << 10);
 }
 
 #[test]
