@@ -78,10 +78,11 @@ def _required(row: dict[str, Any], key: str) -> Decimal:
 
 def currency_of(code: str) -> Currency:
     """A known Nautilus currency, or a new crypto currency (8 decimals, Paradex's precision)."""
-    try:
-        return Currency.from_str(code, strict=True)
-    except Exception:
-        return Currency(code, 8, 0, code, CurrencyType.CRYPTO)
+    currency = Currency.from_str(code, strict=True)
+    if currency is None:
+        currency = Currency(code, 8, 0, code, CurrencyType.CRYPTO)
+        Currency.register(currency, overwrite=False)
+    return currency
 
 
 def fees_of(row: dict[str, Any], maker_default: Decimal = DEFAULT_MAKER_FEE,
