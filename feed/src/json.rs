@@ -1,5 +1,10 @@
 //! JSON text frames: JSON-RPC acks and errors, and the JSON form of the public channels (for
-//! servers that still serve it, and the `json_only` mode). Parsed with simd-json in place.
+//! servers that still serve it, and the `json_only` mode).
+//!
+//! Parsed with simd-json into a tape (a flat list of nodes whose strings point into the frame
+//! buffer) with the parser's buffers and the tape kept from frame to frame, so once they have
+//! grown to the largest frame seen, a message costs no allocation. Fields are looked up on the
+//! tape directly; nothing builds a DOM of maps and vectors.
 //!
 //! Sample payloads: `bbo.{m}` `{"market","bid","bid_size","ask","ask_size","last_updated_at"
 //! (ms),"seq_no"}`; `order_book.{m}.deltas` `{"seq_no","market","last_updated_at","update_type":
@@ -10,8 +15,9 @@ use paradex_proto::decimal::{SCALE, parse_opt_e8, parse_scaled_truncating};
 use paradex_ring::{
     Bbo, HealthCounter, MarkFunding, NULL_PRICE, SIDE_BUY, SIDE_NONE, SIDE_SELL, Trade,
 };
-use simd_json::BorrowedValue;
 use simd_json::prelude::*;
+use simd_json::tape::Value;
+use simd_json::{Buffers, Tape};
 
 use crate::publish::{BookKind, Outcome, Publisher, funding_record};
 
@@ -20,18 +26,43 @@ const fn ms_to_ns(ms: i64) -> i64 {
     ms.saturating_mul(1_000_000)
 }
 
+/// The parser's scratch space, reused for every frame.
+pub(crate) struct JsonScratch {
+    buffers: Buffers,
+    /// Empty between frames (`'static` only because it borrows nothing then).
+    tape: Option<Tape<'static>>,
+}
+
+impl JsonScratch {
+    /// Scratch sized for frames of about `frame_bytes`; it grows if a frame is larger.
+    pub(crate) fn new(frame_bytes: usize) -> Self {
+        Self {
+            buffers: Buffers::new(frame_bytes),
+            tape: Some(Tape(Vec::with_capacity(frame_bytes / 4))),
+        }
+    }
+}
+
+impl std::fmt::Debug for JsonScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonScratch").finish_non_exhaustive()
+    }
+}
+
 /// A payload field that is missing, of the wrong type, or not a valid decimal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct BadField;
 
 type Parsed<T> = Result<T, BadField>;
 
-fn text<'v>(data: &'v BorrowedValue<'_>, key: &str) -> Parsed<&'v str> {
-    data.get(key).and_then(|v| v.as_str()).ok_or(BadField)
+fn text<'i>(data: &Value<'_, 'i>, key: &str) -> Parsed<&'i str> {
+    data.get(key)
+        .and_then(ValueIntoString::into_string)
+        .ok_or(BadField)
 }
 
 /// An integer that may arrive as a number or as a decimal string (Paradex does both).
-fn int(data: &BorrowedValue<'_>, key: &str) -> Parsed<i64> {
+fn int(data: &Value<'_, '_>, key: &str) -> Parsed<i64> {
     let value = data.get(key).ok_or(BadField)?;
     value
         .as_i64()
@@ -40,7 +71,7 @@ fn int(data: &BorrowedValue<'_>, key: &str) -> Parsed<i64> {
 }
 
 /// A decimal string at exponent -8; `""` or a missing key is absent.
-fn decimal(data: &BorrowedValue<'_>, key: &str) -> Parsed<Option<i64>> {
+fn decimal(data: &Value<'_, '_>, key: &str) -> Parsed<Option<i64>> {
     match data.get(key) {
         None => Ok(None),
         Some(v) if v.is_null() => Ok(None),
@@ -48,14 +79,17 @@ fn decimal(data: &BorrowedValue<'_>, key: &str) -> Parsed<Option<i64>> {
     }
 }
 
-fn required_decimal(data: &BorrowedValue<'_>, key: &str) -> Parsed<i64> {
+fn required_decimal(data: &Value<'_, '_>, key: &str) -> Parsed<i64> {
     decimal(data, key)?.ok_or(BadField)
 }
 
 /// Funding rates carry more digits than the ring's exponent -8; they are truncated towards
 /// zero exactly as the SBE feed's Rate8 `fundingRate` is, so both transports agree.
-fn funding_rate(data: &BorrowedValue<'_>) -> Parsed<i64> {
-    match data.get("funding_rate").and_then(|v| v.as_str()) {
+fn funding_rate(data: &Value<'_, '_>) -> Parsed<i64> {
+    match data
+        .get("funding_rate")
+        .and_then(ValueIntoString::into_string)
+    {
         None | Some("") => Ok(NULL_PRICE),
         Some(s) => parse_scaled_truncating(s, SCALE).map_err(|_| BadField),
     }
@@ -86,14 +120,22 @@ impl Publisher {
     /// Handles one text frame, parsed in place (the buffer is scratch afterwards).
     /// `recv_ns` is the frame's receive time.
     pub fn on_json(&mut self, bytes: &mut [u8], recv_ns: i64) -> Outcome {
-        let Ok(value) = simd_json::to_borrowed_value(bytes) else {
-            return self.json_error();
+        let mut tape = self.json.tape.take().unwrap_or_else(Tape::null).reset();
+        let outcome = if simd_json::fill_tape(bytes, &mut self.json.buffers, &mut tape).is_ok() {
+            self.on_json_value(tape.as_value(), recv_ns)
+        } else {
+            self.json_error()
         };
+        self.json.tape = Some(tape.reset());
+        outcome
+    }
+
+    fn on_json_value(&mut self, value: Value<'_, '_>, recv_ns: i64) -> Outcome {
         if let Some(error) = value.get("error") {
             tracing::warn!(
                 code = error.get("code").and_then(|c| c.as_i64()),
-                message = error.get("message").and_then(|m| m.as_str()),
-                data = error.get("data").and_then(|d| d.as_str()),
+                message = error.get("message").and_then(ValueIntoString::into_string),
+                data = error.get("data").and_then(ValueIntoString::into_string),
                 id = value.get("id").and_then(|i| i.as_i64()),
                 "json-rpc error from venue"
             );
@@ -109,11 +151,12 @@ impl Publisher {
         let params = value.get("params");
         let channel = params
             .and_then(|p| p.get("channel"))
-            .and_then(|c| c.as_str());
+            .and_then(ValueIntoString::into_string);
         let data = params.and_then(|p| p.get("data"));
         let (Some(channel), Some(data)) = (channel, data) else {
             return self.json_error();
         };
+        let data = &data;
         let kind = channel.split('.').next().unwrap_or_default();
         let result = match kind {
             "bbo" => self.json_bbo(data, recv_ns),
@@ -131,11 +174,11 @@ impl Publisher {
         Outcome::Malformed
     }
 
-    fn json_market(&self, data: &BorrowedValue<'_>, key: &str) -> Parsed<Option<u32>> {
+    fn json_market(&self, data: &Value<'_, '_>, key: &str) -> Parsed<Option<u32>> {
         Ok(self.market_id(text(data, key)?))
     }
 
-    fn json_bbo(&mut self, data: &BorrowedValue<'_>, recv_ns: i64) -> Parsed<Outcome> {
+    fn json_bbo(&mut self, data: &Value<'_, '_>, recv_ns: i64) -> Parsed<Outcome> {
         let Some(market_id) = self.json_market(data, "market")? else {
             return Ok(Outcome::Ignored);
         };
@@ -152,7 +195,7 @@ impl Publisher {
         Ok(self.publish_bbo(market_id, int(data, "seq_no")?, &record))
     }
 
-    fn json_trade(&mut self, data: &BorrowedValue<'_>, recv_ns: i64) -> Parsed<Outcome> {
+    fn json_trade(&mut self, data: &Value<'_, '_>, recv_ns: i64) -> Parsed<Outcome> {
         let Some(market_id) = self.json_market(data, "market")? else {
             return Ok(Outcome::Ignored);
         };
@@ -170,7 +213,7 @@ impl Publisher {
         Ok(self.publish_trade(&record))
     }
 
-    fn json_book(&mut self, data: &BorrowedValue<'_>, recv_ns: i64) -> Parsed<Outcome> {
+    fn json_book(&mut self, data: &Value<'_, '_>, recv_ns: i64) -> Parsed<Outcome> {
         let Some(market_id) = self.json_market(data, "market")? else {
             return Ok(Outcome::Ignored);
         };
@@ -188,10 +231,10 @@ impl Publisher {
         let mut count = 0usize;
         for (list, is_delete) in lists.iter().zip([false, false, true]) {
             for level in list.iter().flat_map(|l| l.iter()) {
-                side(text(level, "side")?);
-                required_decimal(level, "price")?;
+                side(text(&level, "side")?);
+                required_decimal(&level, "price")?;
                 if !is_delete {
-                    required_decimal(level, "size")?;
+                    required_decimal(&level, "size")?;
                 }
                 count += 1;
             }
@@ -202,14 +245,14 @@ impl Publisher {
         };
         for (list, is_delete) in lists.iter().zip([false, false, true]) {
             for level in list.iter().flat_map(|l| l.iter()) {
-                let price = required_decimal(level, "price").unwrap_or_default();
+                let price = required_decimal(&level, "price").unwrap_or_default();
                 // A delete's size is meaningless (venues send 0 or the old size): 0 removes.
                 let size = if is_delete {
                     0
                 } else {
-                    required_decimal(level, "size").unwrap_or_default()
+                    required_decimal(&level, "size").unwrap_or_default()
                 };
-                batch.push(side(text(level, "side").unwrap_or_default()), price, size);
+                batch.push(side(text(&level, "side").unwrap_or_default()), price, size);
             }
         }
         batch.finish();
@@ -217,7 +260,7 @@ impl Publisher {
         Ok(Outcome::Published)
     }
 
-    fn json_summary(&mut self, data: &BorrowedValue<'_>, recv_ns: i64) -> Parsed<Outcome> {
+    fn json_summary(&mut self, data: &Value<'_, '_>, recv_ns: i64) -> Parsed<Outcome> {
         let Some(market_id) = self.json_market(data, "symbol")? else {
             return Ok(Outcome::Ignored);
         };
@@ -234,7 +277,7 @@ impl Publisher {
         Ok(self.publish_mark(&record))
     }
 
-    fn json_funding(&mut self, data: &BorrowedValue<'_>, recv_ns: i64) -> Parsed<Outcome> {
+    fn json_funding(&mut self, data: &Value<'_, '_>, recv_ns: i64) -> Parsed<Outcome> {
         let Some(market_id) = self.json_market(data, "market")? else {
             return Ok(Outcome::Ignored);
         };

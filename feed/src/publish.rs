@@ -8,7 +8,12 @@ use paradex_ring::{
     MarkFunding, NULL_PRICE, SIDE_BUY, SIDE_NONE, SIDE_SELL, Trade,
 };
 
+use crate::json::JsonScratch;
 use crate::rings::Rings;
+
+/// JSON parser scratch reserved up front (a 15-level book frame is about 2 KiB); larger frames
+/// grow it once.
+const JSON_SCRATCH_BYTES: usize = 16 * 1024;
 
 /// What became of one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,7 @@ pub(crate) const fn us_to_ns(us: i64) -> i64 {
 pub struct Publisher {
     rings: Rings,
     markets: Vec<MarketState>,
+    pub(crate) json: JsonScratch,
 }
 
 /// Which kind of book update is being applied.
@@ -125,7 +131,11 @@ impl Publisher {
                 last_bbo_seq: i64::MIN,
             })
             .collect();
-        Self { rings, markets }
+        Self {
+            rings,
+            markets,
+            json: JsonScratch::new(JSON_SCRATCH_BYTES),
+        }
     }
 
     /// The rings (for heartbeats and counters).
