@@ -39,7 +39,7 @@ from nautilus_trader.model.enums import AccountType, OmsType, OrderSide, Positio
 from nautilus_trader.model.identifiers import AccountId
 from nautilus_trader.model.orders import Order
 
-from paradex_core.errors import ExecError
+from paradex_core._native import ExecError, ExecTimeoutError, ExecTransportError
 from paradex_core.nautilus.common import PARADEX, PARADEX_CLIENT_ID, PARADEX_VENUE
 from paradex_core.nautilus.config import ParadexExecClientConfig
 from paradex_core.nautilus.execution_events import OrderEventTranslator
@@ -61,11 +61,6 @@ DISCONNECT_DRAIN_SECS = 2.0
 """How long a disconnect waits for commands under way before closing the client."""
 RECONNECT_OVERLAP_MS = 60_000
 """How far before the disconnect the post-reconnect fill snapshot starts (clock skew margin)."""
-
-try:  # the exec engineer's error classes; older builds only have ExecError
-    from paradex_core.errors import ExecTimeoutError
-except ImportError:  # pragma: no cover - depends on the extension build
-    ExecTimeoutError = TimeoutError  # type: ignore[misc,assignment]
 
 
 class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
@@ -226,17 +221,25 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
             return
         self.generate_order_submitted(command.strategy_id, order.instrument_id,
                                       order.client_order_id, self._clock.timestamp_ns())
-        self._track_of(order)
+        track = self._track_of(order)
         try:
             row = await self._client.submit_order_async(request)
-        except ExecTimeoutError as e:
-            self._log.warning(f"Submit of {order.client_order_id} timed out ({e}): querying it")
-            await self._resolve_unknown_submit(order)
+        except (ExecTimeoutError, ExecTransportError) as e:
+            self._log.warning(f"Submit of {order.client_order_id} failed with no answer ({e}): "
+                              "querying it by client id")
+            await self._resolve_unknown_submit(order, isinstance(e, ExecTransportError))
             return
         except ExecError as e:
             self._reject(order, str(e))
             return
+        track.sent_at_ns = row.get("sent_at_ns")
         self._apply_row_safely(self._apply_order_row, row)
+
+    def order_sent_at_ns(self, client_order_id) -> int | None:
+        """When the signed create request of an order went on the wire (CLOCK_REALTIME ns, as
+        `ExecClient.submit_order` reports it), for latency tracing; None if unknown."""
+        track = self._tracks.get(client_order_id)
+        return track.sent_at_ns if track is not None else None
 
     async def _submit_order_list(self, command: SubmitOrderList) -> None:
         pending: list[tuple[Order, dict[str, Any]]] = []
@@ -254,10 +257,11 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
             chunk = pending[start:start + BATCH_LIMIT]
             try:
                 results = await self._client.submit_orders_async([req for _, req in chunk])
-            except ExecTimeoutError as e:
-                self._log.warning(f"Batch submit timed out ({e}): querying its orders")
+            except (ExecTimeoutError, ExecTransportError) as e:
+                self._log.warning(f"Batch submit failed with no answer ({e}): querying its "
+                                  "orders by client id")
                 for order, _ in chunk:
-                    await self._resolve_unknown_submit(order)
+                    await self._resolve_unknown_submit(order, isinstance(e, ExecTransportError))
                 continue
             except ExecError as e:
                 for order, _ in chunk:
@@ -273,7 +277,7 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
                     self._apply_row_safely(self._apply_order_row, result)
             for order, _ in chunk[len(results):]:
                 self._log.warning(f"No batch result for {order.client_order_id}: querying it")
-                await self._resolve_unknown_submit(order)
+                await self._resolve_unknown_submit(order, False)
 
     def _request_or_deny(self, strategy_id, order: Order) -> dict[str, Any] | None:
         try:
@@ -294,10 +298,12 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
                                      order.client_order_id, reason, self._clock.timestamp_ns(),
                                      due_post_only="POST_ONLY" in reason)
 
-    async def _resolve_unknown_submit(self, order: Order) -> None:
-        """After a timed-out create the order may or may not exist: look it up by client id
-        (open orders, then history). Never resubmit: that could duplicate it. If the venue does
-        not know it yet, the in-flight check (QueryOrder) keeps asking."""
+    async def _resolve_unknown_submit(self, order: Order, reject_if_missing: bool) -> None:
+        """After a create without an answer the order may or may not exist: look it up by
+        client id (live, then history) and apply what the venue says. Never resubmit: that
+        could duplicate it. Not found: after a failed connection (`reject_if_missing`) it is
+        rejected; after a timeout the request may still be queued at the venue, so it stays
+        SUBMITTED and the in-flight check (QueryOrder) keeps asking."""
         try:
             row = await self._find_order_row(order.instrument_id.symbol.value, None,
                                              order.client_order_id.value,
@@ -306,8 +312,11 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
             self._log.error(f"Cannot query {order.client_order_id} after a timeout: {e}")
             return
         if row is None:
-            self._log.warning(f"{order.client_order_id} not found at the venue yet; "
-                              "left SUBMITTED for the in-flight check")
+            if reject_if_missing:
+                self._reject(order, "connection failed and the venue does not know the order")
+            else:
+                self._log.warning(f"{order.client_order_id} not found at the venue yet; "
+                                  "left SUBMITTED for the in-flight check")
             return
         self._apply_row_safely(self._apply_order_row, row)
 

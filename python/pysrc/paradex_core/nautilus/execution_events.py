@@ -77,7 +77,9 @@ class _Track:
     price: Decimal | None
     trigger: Decimal | None
     modify_pending: bool = False
+    waiting_trigger: bool = False
     pending_close: dict[str, Any] | None = None
+    sent_at_ns: int | None = None
 
 
 class _Bounded(OrderedDict):
@@ -114,11 +116,16 @@ class OrderEventTranslator:
                 price=order.price.as_decimal() if order.has_price else None,
                 trigger=order.trigger_price.as_decimal() if order.has_trigger_price else None,
             )
+            if len(self._tracks) >= MAX_REMEMBERED:
+                self._prune_tracks()
             self._tracks[order.client_order_id] = track
         return track
 
-    def _forget_track(self, client_order_id: ClientOrderId) -> None:
-        self._tracks.pop(client_order_id, None)
+    def _prune_tracks(self) -> None:
+        """Forgets finished orders (a late row of one is recognised again from the cache,
+        where it is closed, so nothing is emitted twice); live orders are always kept."""
+        for client_order_id in [c for c, t in self._tracks.items() if t.terminal]:
+            del self._tracks[client_order_id]
 
     def _order_for_row(self, venue_id: str, row: dict[str, Any]) -> Order | None:
         client_order_id = client_order_id_of(row) or self._venue_to_client.get(venue_id) \
@@ -165,8 +172,13 @@ class OrderEventTranslator:
         if row.get("status") == "CLOSED":
             self._close_when_filled(order, track, row)
             return
-        if (row.get("status") != "UNTRIGGERED" and order.order_type in _TRIGGER_STAGE_TYPES
-                and not track.triggered):
+        venue_status = row.get("status")
+        if venue_status == "UNTRIGGERED":
+            track.waiting_trigger = True
+        elif (order.order_type in _TRIGGER_STAGE_TYPES and not track.triggered
+              and (venue_status == "OPEN" or track.waiting_trigger)):
+            # A stop-limit rests (OPEN) only once triggered; NEW before UNTRIGGERED is the
+            # order's first, pre-trigger state.
             self.generate_order_triggered(order.strategy_id, order.instrument_id,
                                           order.client_order_id, venue_order_id, ts_event)
             track.triggered = True
