@@ -15,7 +15,8 @@ exits 0.
 The strategy quotes post-only orders on both sides at `--spread-bps` around the mid, re-quotes
 (modifies) when the mid moves by more than `--requote-bps`, stops quoting the side that would
 grow the position past `--max-inventory`, and every `--take-secs` seconds crosses the spread
-with a small IOC order toward flat (so a short demo shows fills in both directions).
+with a small IOC order toward flat (so a short demo shows fills in both directions). On stop it
+cancels its quotes and closes the position with a reduce-only market order.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from nautilus_trader.trading.strategy import Strategy
 REPO = Path(__file__).resolve().parents[1]
 STARK_ORDER = 0x0800000000000010FFFFFFFFFFFFFFFFB781126DCAE7B2321E66A241ADC64D2F
 TESTNET_CHAIN_ID = "PRIVATE_SN_POTC_SEPOLIA"
+MOCK_ETHEREUM_ACCOUNT = "0x" + "11" * 20
 
 
 class MarketMakerConfig(StrategyConfig, frozen=True):
@@ -139,7 +141,13 @@ class MarketMaker(Strategy):
               f"{event.liquidity_side.name.lower():5}  net {self._net()}", flush=True)
 
     def on_stop(self) -> None:
+        """Leaves nothing behind: cancels the quotes and closes the position (reduce-only)."""
         self.cancel_all_orders(self.instrument_id)
+        net = self._net()
+        if net != 0:
+            side = OrderSide.SELL if net > 0 else OrderSide.BUY
+            self.submit_order(self.order_factory.market(
+                self.instrument_id, side, self.instrument.make_qty(abs(net)), reduce_only=True))
 
     def summary(self) -> str:
         realized = self.portfolio.realized_pnl(self.instrument_id)
@@ -177,11 +185,12 @@ class MockProcess:
             self.stop()
             raise RuntimeError(f"paradex-mock did not start: {' '.join(words)!r}")
         fields = dict(word.split("=", 1) for word in words[2:])
-        self.http_url = fields["http"] + "/v1"
+        self.http_url = fields["http"]  # REST base; the clients add /v1
         self.ws_url = fields["ws"]
 
     def account_of(self, public_key: str) -> str:
-        url = f"{self.http_url}/onboarding?account_signer_type=starknet&public_key={public_key}"
+        url = (f"{self.http_url}/v1/onboarding?account_signer_type=starknet"
+               f"&public_key={public_key}")
         with urllib.request.urlopen(url, timeout=10) as resp:
             return json.loads(resp.read())["address"]
 
@@ -195,6 +204,19 @@ class MockProcess:
                 self.proc.wait(10)
         if self.proc.stdout:
             self.proc.stdout.close()
+
+
+def onboard_mock_account(http_url: str, ws_url: str, private_key: str, account: str) -> None:
+    """Registers a fresh key with the mock (`POST /onboarding`, which `ExecClient.connect`
+    does when given an L1 address); on Paradex itself onboarding is done once, in the app."""
+    import paradex_core as pc
+
+    client = pc.ExecClient(http_url, ws_url, private_key, account, TESTNET_CHAIN_ID,
+                           ethereum_account=MOCK_ETHEREUM_ACCOUNT)
+    try:
+        client.connect()
+    finally:
+        client.close()
 
 
 # --- the node ---------------------------------------------------------------------------------
@@ -251,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spread-bps", type=float, default=2.0)
     parser.add_argument("--max-inventory", default="0.004")
     parser.add_argument("--take-secs", type=float, default=3.0)
-    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--log-level", default="ERROR")
     args = parser.parse_args(argv)
 
     mock = None
@@ -264,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             public_key = pc.Signer(private_key, "0x1", TESTNET_CHAIN_ID).public_key
             account = mock.account_of(public_key)
             http_url, ws_url = mock.http_url, mock.ws_url
+            onboard_mock_account(http_url, ws_url, private_key, account)
             print(f"paradex-mock at {http_url}, account {account}", flush=True)
         else:  # credentials come from PARADEX_PRIVATE_KEY / PARADEX_ACCOUNT_ADDRESS
             private_key = account = http_url = ws_url = None

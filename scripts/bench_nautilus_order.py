@@ -133,7 +133,7 @@ class SdkExecClient(LiveExecutionClient):
                          cache=cache, clock=clock, config=config)
         url = urlparse(http_url)
         self._conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-        self._prefix = url.path.rstrip("/")
+        self._prefix = url.path.rstrip("/") or "/v1"
         self._key = int(key, 16)
         self._account = int(account, 16)
         self._chain = int.from_bytes(CHAIN_ID.encode(), "big")
@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     orders = 200 if args.quick else args.orders
 
     import paradex_core as pc
-    from nautilus_node import MockProcess, find_mock_binary
+    from nautilus_node import MockProcess, find_mock_binary, onboard_mock_account
 
     binary = find_mock_binary(args.mock_bin)
     rows, notes = [], []
@@ -359,10 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         key = hex(secrets.randbelow(STARK_ORDER - 1) + 1)
         account = mock.account_of(pc.Signer(key, "0x1", CHAIN_ID).public_key)
-        # Onboard the account (ExecClient.connect does it) before either node trades.
-        onboard = pc.ExecClient(mock.http_url, mock.ws_url, key, account, CHAIN_ID)
-        onboard.connect()
-        onboard.close()
+        onboard_mock_account(mock.http_url, mock.ws_url, key, account)
         rust = run_path("rust", mock, key, account, orders, timeout=orders / 20 + 60)
         rows.append(summarize(RUST_CASE, rust, "≤ 1 ms", None))
         print(f"{RUST_CASE}: {_fmt(rows[-1])}")
