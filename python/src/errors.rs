@@ -3,6 +3,7 @@
 //! `ParadexError` is the base; each domain has a subclass so callers can catch narrowly. Messages
 //! say what to do, not only what failed.
 
+use paradex_exec::rest::RestError as RestFailure;
 use paradex_exec::sign::SignError as SignFailure;
 use paradex_proto::typed_data::TypedDataError;
 use paradex_ring::{MarketError, RingError as RingFailure};
@@ -55,6 +56,39 @@ create_exception!(
 );
 create_exception!(
     paradex_core,
+    ExchangeError,
+    ExecError,
+    "The exchange answered with an error. `.status` is the HTTP status, `.code` the Paradex \
+     error code (e.g. `ORDER_ID_NOT_FOUND`, may be empty) and `.message` its text."
+);
+create_exception!(
+    paradex_core,
+    AuthError,
+    ExchangeError,
+    "Authentication failed: the account is not onboarded, the key does not belong to it, or the \
+     token was refused twice. Check private_key, account and chain_id."
+);
+create_exception!(
+    paradex_core,
+    RateLimitedError,
+    ExchangeError,
+    "HTTP 429 after the allowed retries (each waited for the server's reset hint): slow down."
+);
+create_exception!(
+    paradex_core,
+    ExecTimeoutError,
+    ExecError,
+    "No response in time. The request may or may not have been executed: for an order, query \
+     it by client id (or reconcile) before acting again."
+);
+create_exception!(
+    paradex_core,
+    ExecTransportError,
+    ExecError,
+    "The connection failed (refused, reset, TLS verification): nothing was received."
+);
+create_exception!(
+    paradex_core,
     ConfigError,
     ParadexError,
     "An argument or configuration value is invalid."
@@ -71,7 +105,102 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("SignError", py.get_type::<SignError>())?;
     module.add("ExecError", py.get_type::<ExecError>())?;
     module.add("ConfigError", py.get_type::<ConfigError>())?;
+    module.add("ExchangeError", py.get_type::<ExchangeError>())?;
+    module.add("AuthError", py.get_type::<AuthError>())?;
+    module.add("RateLimitedError", py.get_type::<RateLimitedError>())?;
+    module.add("ExecTimeoutError", py.get_type::<ExecTimeoutError>())?;
+    module.add("ExecTransportError", py.get_type::<ExecTransportError>())?;
     Ok(())
+}
+
+/// What a failed call was doing, so the exception can say what to do next.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum ErrorContext {
+    /// Nothing more to say than the error itself.
+    #[default]
+    None,
+    /// Creating, modifying or cancelling the order with this client id.
+    Order(String),
+}
+
+/// Paradex codes that mean the credentials, not the request, are wrong.
+const AUTH_CODES: &[&str] = &[
+    "INVALID_TOKEN",
+    "NOT_ONBOARDED",
+    "INVALID_STARKNET_SIGNATURE",
+    "INVALID_STARKNET_ADDRESS",
+    "INVALID_SIGNATURE_EXPIRATION",
+    "INVALID_TIMESTAMP",
+];
+
+/// The Python exception for a failed REST call.
+pub(crate) fn rest_error(py: Python<'_>, err: RestFailure, context: &ErrorContext) -> PyErr {
+    let text = err.to_string();
+    match err {
+        RestFailure::Timeout(_) => ExecTimeoutError::new_err(match context {
+            ErrorContext::Order(client_id) => format!(
+                "{text}: the order's true state is unknown; query it with \
+                 order_by_client_id({client_id:?}) (or reconcile) before sending it again"
+            ),
+            ErrorContext::None => format!(
+                "{text}: if this was an order operation its outcome is unknown; query the order \
+                 by client id before acting again"
+            ),
+        }),
+        RestFailure::Transport(_) => ExecTransportError::new_err(format!(
+            "{text} (is the exchange URL right and reachable? for TLS, is ca_file the server's CA?)"
+        )),
+        RestFailure::RateLimited => exchange_error::<RateLimitedError>(
+            py,
+            format!("{text}: slow down; retries already waited for the server's reset time"),
+            429,
+            "RATE_LIMIT_EXCEEDED",
+            "",
+        ),
+        RestFailure::Api {
+            status,
+            ref code,
+            ref message,
+        } => {
+            if status == 429 {
+                exchange_error::<RateLimitedError>(py, text.clone(), status, code, message)
+            } else if status == 401 || AUTH_CODES.contains(&code.as_str()) {
+                let hint = if code == "NOT_ONBOARDED" {
+                    "; connect() onboards the account when given ethereum_account"
+                } else {
+                    "; check private_key, account and chain_id"
+                };
+                exchange_error::<AuthError>(py, format!("{text}{hint}"), status, code, message)
+            } else {
+                exchange_error::<ExchangeError>(py, text.clone(), status, code, message)
+            }
+        }
+        RestFailure::Decode { .. } => ExecError::new_err(format!(
+            "{text} (the exchange's reply did not have the expected shape)"
+        )),
+        RestFailure::Sign(e) => BindingError::from(e).into(),
+        RestFailure::Invalid(_) => ConfigError::new_err(text),
+    }
+}
+
+fn exchange_error<E: pyo3::PyTypeInfo>(
+    py: Python<'_>,
+    text: String,
+    status: u16,
+    code: &str,
+    message: &str,
+) -> PyErr {
+    let err = PyErr::from_type(py.get_type::<E>(), (text,));
+    let value = err.value(py);
+    let attrs = [
+        value.setattr("status", status),
+        value.setattr("code", code),
+        value.setattr("message", message),
+    ];
+    match attrs.into_iter().find_map(Result::err) {
+        Some(e) => e,
+        None => err,
+    }
 }
 
 /// Errors raised by this crate's own Rust code, before they become Python exceptions.

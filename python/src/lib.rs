@@ -7,7 +7,12 @@
 mod any_reader;
 mod dtype;
 mod errors;
+mod exec_client;
+mod exec_orders;
+mod exec_runtime;
+mod exec_stream;
 mod feed;
+mod http_client;
 mod reader;
 mod signer;
 mod view;
@@ -24,6 +29,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<view::ZeroCopyBatch>()?;
     module.add_class::<signer::Signer>()?;
     module.add_class::<feed::FeedHandler>()?;
+    module.add_class::<http_client::HttpClient>()?;
+    module.add_class::<exec_client::ExecClient>()?;
     module.add_function(wrap_pyfunction!(dtype::py_record_dtype, module)?)?;
     module.add_function(wrap_pyfunction!(dtype::py_record_fields, module)?)?;
     module.add_function(wrap_pyfunction!(dtype::py_layout_info, module)?)?;

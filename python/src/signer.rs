@@ -25,7 +25,7 @@ fn parse_side(side: &str) -> BindingResult<OrderSide> {
 
 /// A decimal amount as text: `str`, `int` or `decimal.Decimal` (never `float`, which cannot
 /// represent most prices exactly).
-fn amount_text(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+pub(crate) fn amount_text(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(text.to_str()?.to_owned());
     }

@@ -2,6 +2,7 @@
 //! 429 handling, and the JWT lifecycle.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use http::{HeaderName, HeaderValue, Method, StatusCode};
 use paradex_proto::typed_data::OrderSide;
 use serde::de::DeserializeOwned;
 
-use super::auth::{Credentials, Jwt, JwtSlot, unix_s};
+use super::auth::{Credentials, Jwt, JwtSlot, unix_ms};
 use super::error::{RestError, RestResult};
 use super::models::{ApiErrorBody, AuthResponse, decode};
 use super::transport::Transport;
@@ -31,10 +32,16 @@ pub struct ClientConfig {
     pub max_backoff: Duration,
     /// `recv_window` sent with orders (ms), if any.
     pub recv_window_ms: Option<u64>,
+    /// A PEM CA bundle trusted for `https` IN ADDITION to the webpki roots (a private or test
+    /// CA). Certificate verification is always on.
+    pub ca_file: Option<PathBuf>,
+    /// Longest wait a 429's `retry-after` / `x-ratelimit-reset` may impose before a safe retry;
+    /// a longer one returns [`RestError::RateLimited`] at once.
+    pub max_rate_limit_wait: Duration,
 }
 
 impl ClientConfig {
-    /// Defaults for `base_url`: 5 s timeout, 3 retries from 50 ms to 2 s.
+    /// Defaults for `base_url`: 5 s timeout, 3 retries from 50 ms to 2 s, 429 waits up to 5 s.
     pub fn new(base_url: &str) -> Self {
         Self {
             base_url: base_url.to_owned(),
@@ -43,6 +50,26 @@ impl ClientConfig {
             backoff: Duration::from_millis(50),
             max_backoff: Duration::from_secs(2),
             recv_window_ms: None,
+            ca_file: None,
+            max_rate_limit_wait: Duration::from_secs(5),
+        }
+    }
+
+    /// Exponential backoff before retry number `attempt + 1`.
+    pub(crate) fn backoff_for(&self, attempt: u32) -> Duration {
+        self.backoff
+            .saturating_mul(1 << attempt.min(16))
+            .min(self.max_backoff)
+    }
+
+    /// Delay before retry number `attempt + 1`: exponential backoff, or the server's wait hint
+    /// when it asked for longer; `None` when the hint exceeds [`Self::max_rate_limit_wait`].
+    pub(crate) fn retry_delay(&self, attempt: u32, hint: Option<Duration>) -> Option<Duration> {
+        let backoff = self.backoff_for(attempt);
+        match hint {
+            Some(wait) if wait > self.max_rate_limit_wait => None,
+            Some(wait) => Some(wait.max(backoff)),
+            None => Some(backoff),
         }
     }
 }
@@ -100,7 +127,7 @@ impl RestClient {
     pub fn new(config: ClientConfig, creds: Credentials) -> RestResult<Self> {
         crate::sign::Signer::warm_up();
         Ok(Self {
-            transport: Transport::new(&config.base_url, config.timeout)?,
+            transport: Transport::new(&config.base_url, config.timeout, config.ca_file.as_deref())?,
             creds: Arc::new(creds),
             jwt: Arc::new(JwtSlot::default()),
             config,
@@ -127,19 +154,40 @@ impl RestClient {
         self.jwt.expires_at()
     }
 
-    /// Runs until dropped/aborted: refreshes the token a minute before it expires, so private
-    /// calls never wait for `/auth`. Spawn it with `tokio::spawn(client.clone().keep_jwt_fresh())`.
+    /// Runs until dropped/aborted: renews the token before it expires (a third of its life,
+    /// at most a minute, early), so private calls never wait for `/auth`; a failed renewal is
+    /// retried with exponential backoff while the old token still works. Spawn it with
+    /// `tokio::spawn(client.clone().keep_jwt_fresh())`.
     pub async fn keep_jwt_fresh(self) {
+        let mut failures = 0u32;
         loop {
-            let wait = match self.jwt.expires_at() {
-                Some(exp) => exp.saturating_sub(unix_s() + super::auth::REFRESH_MARGIN.as_secs()),
-                None => 0,
-            };
-            tokio::time::sleep(Duration::from_secs(wait)).await;
-            if let Err(e) = self.authenticate().await {
-                tracing::warn!(error = %e, "JWT refresh failed; retrying");
-                tokio::time::sleep(self.config.backoff.max(Duration::from_millis(500))).await;
+            let wait_ms = self
+                .jwt
+                .refresh_at_ms()
+                .map_or(0, |at| at.saturating_sub(unix_ms()));
+            tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+            match self.refresh_if_due().await {
+                Ok(()) => failures = 0,
+                Err(e) => {
+                    let delay = self
+                        .config
+                        .backoff_for(failures)
+                        .max(Duration::from_millis(100));
+                    tracing::warn!(error = %e, ?delay, "JWT renewal failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    failures = failures.saturating_add(1);
+                }
             }
+        }
+    }
+
+    /// Renews the token if (still) due, sharing the flight with concurrent callers.
+    async fn refresh_if_due(&self) -> RestResult<()> {
+        let _single_flight = self.jwt.refreshing.lock().await;
+        if self.jwt.needs_refresh(unix_ms()) {
+            self.fetch_jwt().await
+        } else {
+            Ok(())
         }
     }
 
@@ -194,10 +242,10 @@ impl RestClient {
     }
 
     async fn auth_once(&self) -> RestResult<()> {
-        let now = unix_s();
+        let now_ms = unix_ms();
         let headers = self
             .creds
-            .auth_headers(now)?
+            .auth_headers(now_ms / 1000)?
             .into_iter()
             .map(|(k, v)| header(k, &v))
             .collect::<RestResult<Vec<_>>>()?;
@@ -209,7 +257,7 @@ impl RestClient {
         let body = check(response.status, response.body)?;
         let auth: AuthResponse =
             serde_json::from_slice(&body).map_err(|e| decode("auth", e.to_string()))?;
-        self.jwt.store(Jwt::parse(auth.jwt_token, now));
+        self.jwt.store(Jwt::parse(auth.jwt_token, now_ms));
         Ok(())
     }
 
@@ -226,26 +274,48 @@ impl RestClient {
         self.jwt.invalidate();
     }
 
-    /// A valid token, refreshing it first if it is within a minute of expiry.
+    /// A token that may be sent now. One whose renewal is due is still returned, while a
+    /// background task renews it; only an unusable (or missing) token makes the caller wait.
     async fn bearer(&self) -> RestResult<String> {
-        if let Some(token) = self.jwt.fresh(unix_s()) {
+        if let Some((token, due)) = self.jwt.usable(unix_ms()) {
+            if due {
+                self.renew_in_background();
+            }
             return Ok(token);
         }
         let _single_flight = self.jwt.refreshing.lock().await;
-        if let Some(token) = self.jwt.fresh(unix_s()) {
+        if let Some((token, _)) = self.jwt.usable(unix_ms()) {
             return Ok(token);
         }
         self.fetch_jwt().await?;
         self.jwt
-            .fresh(unix_s())
+            .usable(unix_ms())
+            .map(|(token, _)| token)
             .ok_or_else(|| RestError::Invalid("the exchange issued an already expiring JWT".into()))
     }
 
+    /// Starts one renewal task unless one is under way.
+    fn renew_in_background(&self) {
+        use std::sync::atomic::Ordering;
+        if self
+            .jwt
+            .renewing
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return;
+        }
+        let client = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client.refresh_if_due().await {
+                tracing::warn!(error = %e, "background JWT renewal failed; the next call retries");
+            }
+            client.jwt.renewing.store(false, Ordering::Release);
+        });
+    }
+
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        self.config
-            .backoff
-            .saturating_mul(1 << attempt.min(16))
-            .min(self.config.max_backoff)
+        self.config.backoff_for(attempt)
     }
 
     /// One API call: bearer token, retries for retryable failures when `retry` allows, one
@@ -258,6 +328,22 @@ impl RestClient {
         private: bool,
         retry: Retry,
     ) -> RestResult<Bytes> {
+        self.call_tracked(method, path, body, private, retry, &mut false)
+            .await
+    }
+
+    /// [`Self::call`], setting `resent` when the request was sent again after an ambiguous
+    /// failure (timeout, transport error, 5xx, 429): a create must then expect its own
+    /// duplicate.
+    pub(crate) async fn call_tracked(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        private: bool,
+        retry: Retry,
+        resent: &mut bool,
+    ) -> RestResult<Bytes> {
         let mut attempt = 0;
         let mut reauthenticated = false;
         loop {
@@ -268,14 +354,14 @@ impl RestClient {
                     &format!("Bearer {}", self.bearer().await?),
                 )?);
             }
-            let outcome = match self
-                .transport
-                .send(method.clone(), path, &headers, body.clone())
-                .await
-            {
-                Ok(r) => check(r.status, r.body),
-                Err(e) => Err(e),
-            };
+            let (outcome, hint) = send_checked(
+                &self.transport,
+                method.clone(),
+                path,
+                &headers,
+                body.clone(),
+            )
+            .await;
             match outcome {
                 Ok(bytes) => return Ok(bytes),
                 Err(RestError::Api { status: 401, .. }) if private && !reauthenticated => {
@@ -287,12 +373,15 @@ impl RestClient {
                         && retry == Retry::Safe
                         && attempt < self.config.max_retries =>
                 {
-                    tracing::debug!(error = %e, attempt, path, "retrying");
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    let Some(delay) = self.config.retry_delay(attempt, hint) else {
+                        return Err(rate_limited(e));
+                    };
+                    tracing::debug!(error = %e, attempt, path, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
                     attempt += 1;
+                    *resent = true;
                 }
-                Err(RestError::Api { status: 429, .. }) => return Err(RestError::RateLimited),
-                Err(e) => return Err(e),
+                Err(e) => return Err(rate_limited(e)),
             }
         }
     }
@@ -316,6 +405,28 @@ fn header(name: &str, value: &str) -> RestResult<(HeaderName, HeaderValue)> {
         HeaderName::try_from(name).map_err(|e| RestError::Invalid(e.to_string()))?,
         HeaderValue::try_from(value).map_err(|e| RestError::Invalid(e.to_string()))?,
     ))
+}
+
+/// One request; the checked outcome and the server's wait hint.
+pub(crate) async fn send_checked(
+    transport: &Transport,
+    method: Method,
+    path: &str,
+    headers: &[(HeaderName, HeaderValue)],
+    body: Option<Vec<u8>>,
+) -> (RestResult<Bytes>, Option<Duration>) {
+    match transport.send(method, path, headers, body).await {
+        Ok(r) => (check(r.status, r.body), r.retry_after),
+        Err(e) => (Err(e), None),
+    }
+}
+
+/// A final 429 becomes [`RestError::RateLimited`]; anything else is returned as is.
+pub(crate) fn rate_limited(e: RestError) -> RestError {
+    match e {
+        RestError::Api { status: 429, .. } => RestError::RateLimited,
+        other => other,
+    }
 }
 
 /// 2xx → body; anything else → [`RestError::Api`] with the ApiError fields.

@@ -7,9 +7,13 @@ mod error;
 mod lenient;
 pub mod models;
 mod orders;
+mod public;
 mod queries;
 pub(crate) mod transport;
 
 pub use auth::Credentials;
 pub use client::{ClientConfig, NewOrder, RestClient};
 pub use error::{RestError, RestResult};
+pub use orders::{BatchItem, SentOrder};
+pub use public::PublicClient;
+pub use queries::{encode as encode_component, path_with_query};

@@ -1,17 +1,19 @@
 //! Order operations: create (single and batch), modify, and every form of cancel.
 
+use bytes::Bytes;
 use http::Method;
 use paradex_proto::decimal::{SCALE, parse_scaled_truncating};
 use paradex_proto::typed_data::OrderMessage;
 
-use super::auth::unix_ms;
+use super::auth::{unix_ms, unix_ns};
 use super::client::{NewOrder, RestClient, Retry};
 use super::error::{RestError, RestResult};
 use super::models::{
-    BatchResponse, CancelResult, ModifyRequest, OrderRequest, OrderResp, Results, side_wire,
+    BatchResponse, CancelResult, ModifyRequest, OrderRequest, OrderResp, Results, decode, side_wire,
 };
 use super::queries::encode;
 use crate::state::OrderUpdate;
+use serde_json::value::RawValue;
 
 fn scaled(value: &str, what: &str) -> RestResult<i64> {
     parse_scaled_truncating(value, SCALE)
@@ -86,33 +88,36 @@ impl RestClient {
     /// The exchange's rejection, or the last failure once retries are exhausted (the order's
     /// fate is then unknown: reconcile).
     pub async fn create_order(&self, order: &NewOrder) -> RestResult<OrderUpdate> {
+        decode_order(&self.create_order_raw(order).await?.body)
+    }
+
+    /// [`Self::create_order`], returning the exchange's order JSON as sent and when the
+    /// request was first written.
+    ///
+    /// # Errors
+    /// As [`Self::create_order`].
+    pub async fn create_order_raw(&self, order: &NewOrder) -> RestResult<SentOrder> {
         let request = self.sign_order(order)?;
         let body = serde_json::to_vec(&request).map_err(|e| RestError::Invalid(e.to_string()))?;
-        let mut ambiguous = false;
-        let mut attempt = 0;
-        loop {
-            match self
-                .call_json::<OrderResp>(
-                    "order",
-                    Method::POST,
-                    "/v1/orders",
-                    Some(body.clone()),
-                    Retry::Never,
-                )
-                .await
-            {
-                Ok(resp) => return resp.to_update(),
-                Err(e) if ambiguous && e.api_code() == Some("DUPLICATED_CLIENT_ID") => {
-                    return self.order_by_client_id_any(&order.client_id).await;
-                }
-                Err(e) if e.is_retryable() && attempt < self.config.max_retries => {
-                    ambiguous = true;
-                    tokio::time::sleep(self.backoff(attempt)).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
+        let mut resent = false;
+        let sent_at_ns = unix_ns();
+        let reply = self
+            .call_tracked(
+                Method::POST,
+                "/v1/orders",
+                Some(body),
+                true,
+                Retry::Safe,
+                &mut resent,
+            )
+            .await;
+        let body = match reply {
+            Err(e) if resent && e.api_code() == Some("DUPLICATED_CLIENT_ID") => {
+                self.order_by_client_id_any_raw(&order.client_id).await?
             }
-        }
+            other => other?,
+        };
+        Ok(SentOrder { body, sent_at_ns })
     }
 
     /// `POST /orders/batch` (1–10 orders). Not retried: on an ambiguous failure, reconcile
@@ -124,23 +129,8 @@ impl RestClient {
         &self,
         orders: &[NewOrder],
     ) -> RestResult<(Vec<OrderUpdate>, Vec<String>)> {
-        if orders.is_empty() || orders.len() > 10 {
-            return Err(RestError::Invalid("a batch holds 1 to 10 orders".into()));
-        }
-        let requests = orders
-            .iter()
-            .map(|o| self.sign_order(o))
-            .collect::<RestResult<Vec<_>>>()?;
-        let body = serde_json::to_vec(&requests).map_err(|e| RestError::Invalid(e.to_string()))?;
-        let reply: BatchResponse = self
-            .call_json(
-                "batch",
-                Method::POST,
-                "/v1/orders/batch",
-                Some(body),
-                Retry::Never,
-            )
-            .await?;
+        let reply: BatchResponse = serde_json::from_slice(&self.create_orders_bytes(orders).await?)
+            .map_err(|e| decode("batch", e.to_string()))?;
         let accepted = reply
             .orders
             .iter()
@@ -155,12 +145,85 @@ impl RestClient {
         Ok((accepted, errors))
     }
 
+    /// [`Self::create_orders`] with one outcome per input order, in input order: the exchange's
+    /// order JSON, or its error JSON (`{"error", "message"}`). Accepted orders are matched by
+    /// client id; errors, which the exchange does not tag, are assigned to the remaining orders
+    /// in order.
+    ///
+    /// # Errors
+    /// As [`Self::create_orders`].
+    pub async fn create_orders_raw(&self, orders: &[NewOrder]) -> RestResult<Vec<BatchItem>> {
+        #[derive(serde::Deserialize)]
+        struct RawBatch {
+            #[serde(default)]
+            orders: Vec<Box<RawValue>>,
+            #[serde(default)]
+            errors: Vec<Option<Box<RawValue>>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ClientIdOnly {
+            #[serde(default)]
+            client_id: Option<String>,
+        }
+        let reply: RawBatch = serde_json::from_slice(&self.create_orders_bytes(orders).await?)
+            .map_err(|e| decode("batch", e.to_string()))?;
+        let mut accepted: Vec<(Option<String>, Box<RawValue>)> = reply
+            .orders
+            .into_iter()
+            .map(|raw| {
+                let id = serde_json::from_str::<ClientIdOnly>(raw.get())
+                    .ok()
+                    .and_then(|c| c.client_id);
+                (id, raw)
+            })
+            .collect();
+        let mut errors = reply.errors.into_iter().flatten();
+        let mut items = Vec::with_capacity(orders.len());
+        for order in orders {
+            let found = accepted
+                .iter()
+                .position(|(id, _)| id.as_deref() == Some(order.client_id.as_str()));
+            items.push(match found {
+                Some(i) => BatchItem::Accepted(accepted.swap_remove(i).1),
+                None => BatchItem::Rejected(errors.next()),
+            });
+        }
+        Ok(items)
+    }
+
+    async fn create_orders_bytes(&self, orders: &[NewOrder]) -> RestResult<Bytes> {
+        if orders.is_empty() || orders.len() > 10 {
+            return Err(RestError::Invalid("a batch holds 1 to 10 orders".into()));
+        }
+        let requests = orders
+            .iter()
+            .map(|o| self.sign_order(o))
+            .collect::<RestResult<Vec<_>>>()?;
+        let body = serde_json::to_vec(&requests).map_err(|e| RestError::Invalid(e.to_string()))?;
+        self.call(
+            Method::POST,
+            "/v1/orders/batch",
+            Some(body),
+            true,
+            Retry::Never,
+        )
+        .await
+    }
+
     /// `PUT /orders/{id}`: new size and price, signed as `ModifyOrder` (side and type must be
     /// the order's). Retried: re-sending the same modification is idempotent.
     ///
     /// # Errors
     /// Malformed fields or the exchange's rejection.
     pub async fn modify_order(&self, id: &str, order: &NewOrder) -> RestResult<OrderUpdate> {
+        decode_order(&self.modify_order_raw(id, order).await?)
+    }
+
+    /// [`Self::modify_order`], returning the exchange's order JSON as sent.
+    ///
+    /// # Errors
+    /// As [`Self::modify_order`].
+    pub async fn modify_order_raw(&self, id: &str, order: &NewOrder) -> RestResult<Bytes> {
         let size = scaled(&order.size, "size")?;
         let price_text = order.price.clone().unwrap_or_else(|| "0".into());
         let price = scaled(&price_text, "price")?;
@@ -187,10 +250,8 @@ impl RestClient {
         };
         let body = serde_json::to_vec(&request).map_err(|e| RestError::Invalid(e.to_string()))?;
         let path = format!("/v1/orders/{}", encode(id));
-        let resp: OrderResp = self
-            .call_json("modify", Method::PUT, &path, Some(body), Retry::Safe)
-            .await?;
-        resp.to_update()
+        self.call(Method::PUT, &path, Some(body), true, Retry::Safe)
+            .await
     }
 
     /// `DELETE /orders/{id}` (queued; confirmation comes from the stream or a query).
@@ -245,17 +306,54 @@ impl RestClient {
         ids: &[String],
         client_ids: &[String],
     ) -> RestResult<Vec<CancelResult>> {
-        let body = serde_json::json!({ "order_ids": ids, "client_order_ids": client_ids });
-        let body = serde_json::to_vec(&body).map_err(|e| RestError::Invalid(e.to_string()))?;
-        let reply: Results<CancelResult> = self
-            .call_json(
-                "cancel batch",
-                Method::DELETE,
-                "/v1/orders/batch",
-                Some(body),
-                Retry::Safe,
-            )
-            .await?;
+        let reply: Results<CancelResult> =
+            serde_json::from_slice(&self.cancel_batch_raw(ids, client_ids).await?)
+                .map_err(|e| decode("cancel batch", e.to_string()))?;
         Ok(reply.results)
     }
+
+    /// [`Self::cancel_batch`], returning the exchange's reply (`{"results": [...]}`) as sent.
+    ///
+    /// # Errors
+    /// The exchange's rejection.
+    pub async fn cancel_batch_raw(
+        &self,
+        ids: &[String],
+        client_ids: &[String],
+    ) -> RestResult<Bytes> {
+        let body = serde_json::json!({ "order_ids": ids, "client_order_ids": client_ids });
+        let body = serde_json::to_vec(&body).map_err(|e| RestError::Invalid(e.to_string()))?;
+        self.call(
+            Method::DELETE,
+            "/v1/orders/batch",
+            Some(body),
+            true,
+            Retry::Safe,
+        )
+        .await
+    }
+}
+
+/// An order sent with [`RestClient::create_order_raw`].
+#[derive(Debug, Clone)]
+pub struct SentOrder {
+    /// The exchange's order JSON, as sent.
+    pub body: Bytes,
+    /// `CLOCK_REALTIME` nanoseconds just before the signed request was first written.
+    pub sent_at_ns: u64,
+}
+
+/// One order's outcome in [`RestClient::create_orders_raw`].
+#[derive(Debug, Clone)]
+pub enum BatchItem {
+    /// The exchange's order JSON.
+    Accepted(Box<RawValue>),
+    /// The exchange's error JSON (`{"error", "message"}`), if it sent one for this order.
+    Rejected(Option<Box<RawValue>>),
+}
+
+fn decode_order(body: &[u8]) -> RestResult<OrderUpdate> {
+    serde_json::from_slice::<OrderResp>(body)
+        .map_err(|e| decode("order", e.to_string()))?
+        .to_update()
 }

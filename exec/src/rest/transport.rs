@@ -1,18 +1,19 @@
 //! HTTP/1.1 over a pooled keep-alive connection set (hyper-util's client), plain TCP for
-//! loopback and rustls (ring, webpki roots) for `https`.
+//! loopback and rustls (ring, webpki roots plus an optional extra CA) for `https`.
 //!
 //! Why hyper rather than reqwest: both crates are already in the workspace through the mock,
 //! reqwest 0.13 would add its own TLS backend on top, and a trading client wants direct control
 //! of the pool (idle keep-alive, no redirects, no decompression) and of every timeout.
 
 use std::future::Future;
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
@@ -24,10 +25,12 @@ use tokio_rustls::client::TlsStream;
 
 use super::error::{RestError, RestResult};
 
-/// A response: status, headers and the whole body.
+/// A response: status, the server's wait hint and the whole body.
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) status: StatusCode,
+    /// How long the server asked us to wait (`retry-after`, `x-ratelimit-reset`), if it did.
+    pub(crate) retry_after: Option<Duration>,
     pub(crate) body: Bytes,
 }
 
@@ -41,7 +44,8 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// `base` is e.g. `https://api.prod.paradex.trade` or `http://127.0.0.1:8080` (no `/v1`).
-    pub(crate) fn new(base: &str, timeout: Duration) -> RestResult<Self> {
+    /// `ca_file`: a PEM bundle trusted in addition to the webpki roots.
+    pub(crate) fn new(base: &str, timeout: Duration, ca_file: Option<&Path>) -> RestResult<Self> {
         let uri: Uri = base
             .parse()
             .map_err(|e| RestError::Invalid(format!("base url {base:?}: {e}")))?;
@@ -59,7 +63,7 @@ impl Transport {
             .pool_max_idle_per_host(64)
             .build(Connector {
                 http,
-                tls: tls_connector(),
+                tls: tls_connector(ca_file)?,
             });
         Ok(Self {
             client,
@@ -102,6 +106,7 @@ impl Transport {
                 .to_bytes();
             Ok(Response {
                 status: parts.status,
+                retry_after: wait_hint(&parts.headers),
                 body,
             })
         };
@@ -111,30 +116,71 @@ impl Transport {
     }
 }
 
-/// The rustls (ring) connector with the webpki roots, shared with the WebSocket client.
-pub(crate) fn tls_connector() -> TlsConnector {
-    let roots = rustls::RootCertStore {
+/// The server's wait hint: `retry-after` (seconds) or else `x-ratelimit-reset`, which Paradex
+/// and the mock send either as a unix time in seconds or as seconds from now.
+pub(crate) fn wait_hint(headers: &HeaderMap) -> Option<Duration> {
+    let number = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    if let Some(secs) = number("retry-after") {
+        return Some(Duration::from_secs(secs));
+    }
+    let reset = number("x-ratelimit-reset")?;
+    // Anything after 2001-09-09 is an absolute time, not a delay.
+    if reset >= 1_000_000_000 {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Some(Duration::from_secs(reset.saturating_sub(now)))
+    } else {
+        Some(Duration::from_secs(reset))
+    }
+}
+
+/// The rustls (ring) connector, shared with the WebSocket client: the webpki roots, plus the
+/// certificates of `ca_file` (PEM) when given. Verification is always on.
+///
+/// # Errors
+/// An unreadable `ca_file`, or one without any valid certificate.
+pub(crate) fn tls_connector(ca_file: Option<&Path>) -> RestResult<TlsConnector> {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    if let Some(path) = ca_file {
+        add_pem_roots(&mut roots, path)?;
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .map(|b| b.with_root_certificates(roots).with_no_client_auth());
-    // The ring provider always supports the safe defaults; if not, fall back to an empty
-    // config that fails every TLS handshake with a clear error rather than panicking.
-    let config = config.unwrap_or_else(|_| {
-        rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map(|b| {
-            b.with_root_certificates(rustls::RootCertStore::empty())
-                .with_no_client_auth()
-        })
-        .unwrap_or_else(|_| unreachable!("TLS 1.3 is supported by ring"))
-    });
-    TlsConnector::from(Arc::new(config))
+    .map_err(|e| RestError::Invalid(format!("TLS setup: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+fn add_pem_roots(roots: &mut rustls::RootCertStore, path: &Path) -> RestResult<()> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let invalid = |what: String| RestError::Invalid(format!("ca_file {}: {what}", path.display()));
+    let pem = std::fs::read(path).map_err(|e| invalid(e.to_string()))?;
+    let mut added = 0;
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| invalid(format!("not PEM: {e}")))?;
+        roots
+            .add(cert)
+            .map_err(|e| invalid(format!("bad certificate: {e}")))?;
+        added += 1;
+    }
+    if added == 0 {
+        return Err(invalid(
+            "no CERTIFICATE block found (expected a PEM file)".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Opens TCP, then TLS when the scheme is `https`.

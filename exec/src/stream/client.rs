@@ -1,6 +1,7 @@
 //! The private stream task: connect, authenticate, subscribe, forward events; on any failure
 //! reconnect with exponential backoff, a fresh JWT and the same subscriptions.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -10,7 +11,8 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use super::messages::{StreamEvent, parse_frame};
+use super::messages::{Frame, StreamEvent};
+use super::raw::RawStreamEvent;
 use crate::rest::RestClient;
 use crate::rest::transport::{MaybeTls, tls_connector};
 
@@ -27,6 +29,9 @@ pub struct StreamConfig {
     pub max_backoff: Duration,
     /// Connect + auth + subscribe must finish within this.
     pub handshake_timeout: Duration,
+    /// A PEM CA bundle trusted for `wss` IN ADDITION to the webpki roots (as
+    /// [`crate::rest::ClientConfig::ca_file`]). Verification is always on.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl StreamConfig {
@@ -40,8 +45,19 @@ impl StreamConfig {
             backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             handshake_timeout: Duration::from_secs(10),
+            ca_file: None,
         }
     }
+}
+
+/// What a stream delivers, and how it reads frames.
+pub(crate) trait Delivery: Send + Sized + 'static {
+    /// Classifies one frame.
+    fn parse(frame: &mut [u8]) -> Result<Frame<Self>, String>;
+    /// After every (re)connect + resubscribe.
+    fn connected() -> Self;
+    /// After a session ended, if this kind of stream reports it.
+    fn disconnected(reason: String) -> Option<Self>;
 }
 
 /// A running private stream. Dropping it stops the task and closes the socket.
@@ -59,6 +75,14 @@ impl PrivateStream {
         Self { events, task }
     }
 
+    /// A stream delivering each notification's `data` JSON as sent, plus connect/disconnect
+    /// events: for bindings that want every field.
+    pub fn spawn_raw(config: StreamConfig, rest: RestClient) -> RawPrivateStream {
+        let (tx, events) = mpsc::channel(4096);
+        let task = tokio::spawn(run(config, rest, tx));
+        RawPrivateStream { events, task }
+    }
+
     /// The next event; `None` once the task has stopped.
     pub async fn next(&mut self) -> Option<StreamEvent> {
         self.events.recv().await
@@ -71,12 +95,54 @@ impl Drop for PrivateStream {
     }
 }
 
-async fn run(config: StreamConfig, rest: RestClient, tx: mpsc::Sender<StreamEvent>) {
+/// A private stream of [`RawStreamEvent`]s ([`PrivateStream::spawn_raw`]). Dropping it stops
+/// the task and closes the socket.
+#[derive(Debug)]
+pub struct RawPrivateStream {
+    events: mpsc::Receiver<RawStreamEvent>,
+    task: JoinHandle<()>,
+}
+
+impl RawPrivateStream {
+    /// The next event; `None` once the task has stopped.
+    pub async fn next(&mut self) -> Option<RawStreamEvent> {
+        self.events.recv().await
+    }
+
+    /// A handle that stops the stream task from anywhere (the receiver then sees `None`).
+    pub fn abort_handle(&self) -> tokio::task::AbortHandle {
+        self.task.abort_handle()
+    }
+
+    /// The next event from a thread outside the runtime (blocks it); `None` once stopped.
+    pub fn blocking_next(&mut self) -> Option<RawStreamEvent> {
+        self.events.blocking_recv()
+    }
+}
+
+impl Drop for RawPrivateStream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn run<E: Delivery>(config: StreamConfig, rest: RestClient, tx: mpsc::Sender<E>) {
     let mut attempt = 0u32;
     while !tx.is_closed() {
-        match session(&config, &rest, &tx, &mut attempt).await {
-            Ok(()) => tracing::info!("private stream closed by the server; reconnecting"),
-            Err(e) => tracing::warn!(error = %e, attempt, "private stream failed; reconnecting"),
+        let reason = match session(&config, &rest, &tx, &mut attempt).await {
+            Ok(()) => {
+                tracing::info!("private stream closed by the server; reconnecting");
+                "closed by the server".to_owned()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, attempt, "private stream failed; reconnecting");
+                e
+            }
+        };
+        if let Some(event) = E::disconnected(reason)
+            && tx.send(event).await.is_err()
+        {
+            return;
         }
         let delay = config
             .backoff
@@ -89,8 +155,12 @@ async fn run(config: StreamConfig, rest: RestClient, tx: mpsc::Sender<StreamEven
 
 type Socket = tokio_tungstenite::WebSocketStream<MaybeTls>;
 
-async fn connect(url: &str) -> Result<Socket, String> {
-    let request = url.into_client_request().map_err(|e| format!("url: {e}"))?;
+async fn connect(config: &StreamConfig) -> Result<Socket, String> {
+    let request = config
+        .url
+        .as_str()
+        .into_client_request()
+        .map_err(|e| format!("url: {e}"))?;
     let uri = request.uri();
     let secure = uri.scheme_str() == Some("wss");
     let host = uri.host().ok_or("url has no host")?.to_owned();
@@ -101,9 +171,9 @@ async fn connect(url: &str) -> Result<Socket, String> {
     tcp.set_nodelay(true).map_err(|e| e.to_string())?;
     let stream = if secure {
         let name = rustls::pki_types::ServerName::try_from(host).map_err(|e| e.to_string())?;
+        let tls = tls_connector(config.ca_file.as_deref()).map_err(|e| e.to_string())?;
         MaybeTls::Tls(Box::new(
-            tls_connector()
-                .connect(name, tcp)
+            tls.connect(name, tcp)
                 .await
                 .map_err(|e| format!("tls: {e}"))?,
         ))
@@ -117,9 +187,9 @@ async fn connect(url: &str) -> Result<Socket, String> {
 }
 
 /// Sends a JSON-RPC request and waits for its reply, forwarding notifications meanwhile.
-async fn request(
+async fn request<E: Delivery>(
     socket: &mut Socket,
-    tx: &mpsc::Sender<StreamEvent>,
+    tx: &mpsc::Sender<E>,
     id: u64,
     method: &str,
     params: serde_json::Value,
@@ -132,19 +202,14 @@ async fn request(
         .await
         .map_err(|e| format!("send {method}: {e}"))?;
     loop {
-        match read_event(socket).await? {
-            Some(StreamEvent::Reply { id: got, error }) if got == id => {
+        match read_frame::<E>(socket).await? {
+            Some(Frame::Reply { id: got, error }) if got == id => {
                 return match error {
                     None => Ok(()),
                     Some((code, message)) => Err(format!("{method} refused: {code} {message}")),
                 };
             }
-            Some(
-                event @ (StreamEvent::Order(_)
-                | StreamEvent::Fill(_)
-                | StreamEvent::Position(_)
-                | StreamEvent::Account { .. }),
-            ) => {
+            Some(Frame::Event(event)) => {
                 tx.send(event)
                     .await
                     .map_err(|_| "receiver dropped".to_owned())?;
@@ -157,7 +222,7 @@ async fn request(
 
 /// The next parsed frame; `None` when the socket closed. Malformed frames are logged and
 /// skipped (they never end the session).
-async fn read_event(socket: &mut Socket) -> Result<Option<StreamEvent>, String> {
+async fn read_frame<E: Delivery>(socket: &mut Socket) -> Result<Option<Frame<E>>, String> {
     while let Some(message) = socket.next().await {
         let mut bytes = match message.map_err(|e| format!("read: {e}"))? {
             Message::Text(t) => t.as_bytes().to_vec(),
@@ -165,22 +230,22 @@ async fn read_event(socket: &mut Socket) -> Result<Option<StreamEvent>, String> 
             Message::Close(_) => return Ok(None),
             _ => continue,
         };
-        match parse_frame(&mut bytes) {
-            Ok(event) => return Ok(Some(event)),
+        match E::parse(&mut bytes) {
+            Ok(frame) => return Ok(Some(frame)),
             Err(e) => tracing::warn!(error = %e, "skipping malformed private frame"),
         }
     }
     Ok(None)
 }
 
-async fn session(
+async fn session<E: Delivery>(
     config: &StreamConfig,
     rest: &RestClient,
-    tx: &mpsc::Sender<StreamEvent>,
+    tx: &mpsc::Sender<E>,
     attempt: &mut u32,
 ) -> Result<(), String> {
     let handshake = async {
-        let mut socket = connect(&config.url).await?;
+        let mut socket = connect(config).await?;
         let bearer = rest.bearer_token().await.map_err(|e| format!("jwt: {e}"))?;
         if let Err(e) = request(
             &mut socket,
@@ -210,17 +275,11 @@ async fn session(
         .await
         .map_err(|_| "handshake timed out".to_owned())??;
     *attempt = 0;
-    tx.send(StreamEvent::Connected)
+    tx.send(E::connected())
         .await
         .map_err(|_| "receiver dropped".to_owned())?;
-    while let Some(event) = read_event(&mut socket).await? {
-        if matches!(
-            event,
-            StreamEvent::Order(_)
-                | StreamEvent::Fill(_)
-                | StreamEvent::Position(_)
-                | StreamEvent::Account { .. }
-        ) {
+    while let Some(frame) = read_frame::<E>(&mut socket).await? {
+        if let Frame::Event(event) = frame {
             tx.send(event)
                 .await
                 .map_err(|_| "receiver dropped".to_owned())?;

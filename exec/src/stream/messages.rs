@@ -35,6 +35,39 @@ pub enum StreamEvent {
     Ignored,
 }
 
+/// One frame as the stream task sees it.
+pub(crate) enum Frame<E> {
+    /// A JSON-RPC reply to one of our requests.
+    Reply {
+        /// Request id.
+        id: u64,
+        /// Error code and message, if it failed.
+        error: Option<(i64, String)>,
+    },
+    /// Something to deliver.
+    Event(E),
+    /// Nothing to deliver.
+    Ignored,
+}
+
+impl super::client::Delivery for StreamEvent {
+    fn parse(frame: &mut [u8]) -> Result<Frame<Self>, String> {
+        Ok(match parse_frame(frame)? {
+            StreamEvent::Reply { id, error } => Frame::Reply { id, error },
+            StreamEvent::Connected | StreamEvent::Ignored => Frame::Ignored,
+            event => Frame::Event(event),
+        })
+    }
+
+    fn connected() -> Self {
+        Self::Connected
+    }
+
+    fn disconnected(_reason: String) -> Option<Self> {
+        None
+    }
+}
+
 #[derive(Deserialize)]
 struct Envelope {
     #[serde(default)]

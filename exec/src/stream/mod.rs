@@ -7,6 +7,8 @@
 
 mod client;
 mod messages;
+mod raw;
 
-pub use client::{PrivateStream, StreamConfig};
+pub use client::{PrivateStream, RawPrivateStream, StreamConfig};
 pub use messages::{StreamEvent, parse_frame};
+pub use raw::RawStreamEvent;

@@ -1,7 +1,8 @@
 """Zero-copy Paradex market data from shared memory, STARK signing and execution.
 
 Native parts (need the compiled extension): :class:`RingReader`, :class:`ZeroCopyBatch`,
-:class:`Signer`, :class:`FeedHandler`, :func:`record_dtype`, :func:`record_fields`, :func:`layout_info` and the
+:class:`Signer`, :class:`FeedHandler`, :class:`HttpClient` (public REST), :class:`ExecClient`
+(authenticated trading), :func:`record_dtype`, :func:`record_fields`, :func:`layout_info` and the
 exceptions (:class:`ParadexError` and subclasses). Pure-Python parts that work without it:
 :mod:`paradex_core.ringfile` (a numpy-only ring reader) and :mod:`paradex_core.frames`
 (pandas helpers).
@@ -9,12 +10,19 @@ exceptions (:class:`ParadexError` and subclasses). Pure-Python parts that work w
 
 from paradex_core import frames, ringfile
 from paradex_core._native import (
+    AuthError,
     ConfigError,
+    ExchangeError,
+    ExecClient,
     ExecError,
+    ExecTimeoutError,
+    ExecTransportError,
     FeedHandler,
+    HttpClient,
     LappedError,
     ParadexError,
     RingError,
+    RateLimitedError,
     RingReader,
     SignError,
     Signer,
@@ -29,11 +37,18 @@ from paradex_core._native import (
 from paradex_core.frames import mid_and_spread, to_dataframe
 
 __all__ = [
+    "AuthError",
     "ConfigError",
+    "ExchangeError",
+    "ExecClient",
     "ExecError",
+    "ExecTimeoutError",
+    "ExecTransportError",
     "FeedHandler",
+    "HttpClient",
     "LappedError",
     "ParadexError",
+    "RateLimitedError",
     "RingError",
     "RingReader",
     "SignError",

@@ -2,13 +2,21 @@
 
 ``ParadexError`` is the base; ``RingError`` (with ``LappedError``, ``WriterDeadError`` and
 ``StaleViewError``), ``SignError``, ``ExecError`` and ``ConfigError`` derive from it.
+``ExecError`` covers the execution path: ``ExchangeError`` (the exchange refused; ``.status``,
+``.code``, ``.message``) with ``AuthError`` and ``RateLimitedError`` under it,
+``ExecTimeoutError`` (outcome unknown: query the order by client id) and ``ExecTransportError``.
 """
 
 from paradex_core._native import (
+    AuthError,
     ConfigError,
+    ExchangeError,
     ExecError,
+    ExecTimeoutError,
+    ExecTransportError,
     LappedError,
     ParadexError,
+    RateLimitedError,
     RingError,
     SignError,
     StaleViewError,
@@ -16,10 +24,15 @@ from paradex_core._native import (
 )
 
 __all__ = [
+    "AuthError",
     "ConfigError",
+    "ExchangeError",
     "ExecError",
+    "ExecTimeoutError",
+    "ExecTransportError",
     "LappedError",
     "ParadexError",
+    "RateLimitedError",
     "RingError",
     "SignError",
     "StaleViewError",
