@@ -4,6 +4,7 @@ and a helper that runs a real `TradingNode` with the Paradex clients and always 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import secrets
@@ -21,10 +22,22 @@ from typing import Any
 import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:  # the shared `conftest` helpers live one level up
-    sys.path.insert(0, str(TESTS))
 
-from conftest import REPO, SHARED, cargo_executable  # noqa: E402
+
+def _parent_conftest():
+    """`python/tests/conftest.py` under its own name: both files are `conftest` to pytest."""
+    name = "paradex_tests_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+REPO = _parent_conftest().REPO
+SHARED = _parent_conftest().SHARED
+cargo_executable = _parent_conftest().cargo_executable
 
 __all__ = ["REPO", "SHARED", "MockExchange", "NodeRun", "StarkKey", "wait_until"]
 
@@ -204,7 +217,7 @@ def nautilus_node():
         timeout: float = 20.0,
         start_timeout: float = 15.0,
         trader_id: str = "TESTER-001",
-        log_level: str = "WARNING",
+        log_level: str = os.environ.get("PARADEX_TEST_LOG_LEVEL", "WARNING"),
         **node_kwargs: Any,
     ) -> NodeRun:
         from nautilus_trader.config import LiveExecEngineConfig, LoggingConfig, TradingNodeConfig
@@ -270,12 +283,12 @@ def nautilus_node():
                     await asyncio.wait_for(node.stop_async(), 30)
                 except BaseException as e:
                     errors.append(e)
-                if not task.done():
-                    task.cancel()
+                # run_async returns once the engines' queues drain after the stop.
                 try:
-                    await task
-                except (asyncio.CancelledError, Exception):
-                    pass
+                    await asyncio.wait_for(asyncio.shield(task), 5)
+                except (asyncio.TimeoutError, asyncio.CancelledError, Exception):
+                    if not task.done():
+                        task.cancel()
 
         try:
             asyncio.run(main())

@@ -122,8 +122,9 @@ class ParadexDataClient(LiveMarketDataClient):
         self._feed: Any = None  # paradex_core.FeedHandler in managed mode
         self._feed_toml = ""
         self._readers: dict[str, Any] = {}
+        self._monitor: Any = None
         self._threads: list[threading.Thread] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._supervisor: asyncio.Task | None = None
         self._health = HealthWatch()
         self._writer_down = False
@@ -177,7 +178,7 @@ class ParadexDataClient(LiveMarketDataClient):
         markets = list(self._config.markets) if self._config.markets else sorted(
             i.raw_symbol.value for i in self._instrument_provider.get_all().values())
         self._ts_offset = time.time_ns() - time.monotonic_ns()
-        self._stop.clear()
+        self._halt.clear()
         if self._config.manage_feed:
             self._feed_toml = feed_config_toml(
                 ws_url=self._urls.ws_url, markets=markets, rings_dir=self._config.rings_dir,
@@ -191,12 +192,12 @@ class ParadexDataClient(LiveMarketDataClient):
         else:
             start = "next"
         self._open_readers(start)
-        self._market_ids = {s: m for m, s in self._readers["bbo"].symbols().items()}
+        self._market_ids = {s: m for m, s in self._monitor.symbols().items()}
         missing = [m for m in markets if m not in self._market_ids]
         if missing and not self._config.manage_feed:
             self._log.warning(f"External feed {self._feed_name!r} does not carry {missing}")
         self._start_threads()
-        self._supervisor = self.create_task(self._supervise(), log_msg="paradex feed supervisor")
+        self._supervisor = self._loop.create_task(self._supervise())
 
     def _open_readers(self, start: str) -> None:
         rings_dir = self._config.rings_dir
@@ -215,6 +216,10 @@ class ParadexDataClient(LiveMarketDataClient):
                         f"the paradex-feed writing {path} is {status} (pid "
                         f"{reader.writer_info().get('pid')}): restart it, then reconnect")
             self._readers[kind] = reader
+        # Reader threads own their readers (a RingReader serves one thread at a time): the
+        # event loop watches symbols, health and the writer through its own unregistered one.
+        self._monitor = pc.RingReader(str(ring_path(rings_dir, self._feed_name, "bbo")),
+                                      start="next", register=False)
 
     def _start_threads(self) -> None:
         handlers = {"bbo": self._on_bbo, "trade": self._on_trades,
@@ -226,7 +231,7 @@ class ParadexDataClient(LiveMarketDataClient):
             thread.start()
 
     async def _disconnect(self) -> None:
-        self._stop.set()
+        self._halt.set()
         if self._supervisor is not None:
             self._supervisor.cancel()
             self._supervisor = None
@@ -236,6 +241,7 @@ class ParadexDataClient(LiveMarketDataClient):
             if thread.is_alive():
                 self._log.error(f"{thread.name} did not stop within 5 s")
         self._readers.clear()
+        self._monitor = None
         feed, self._feed = self._feed, None
         if feed is not None:
             await asyncio.to_thread(feed.stop)
@@ -248,7 +254,7 @@ class ParadexDataClient(LiveMarketDataClient):
     # -- supervision (event loop) -----------------------------------------------------------
 
     async def _supervise(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             await asyncio.sleep(SUPERVISE_EVERY_S)
             try:
                 await self._check_feed()
@@ -258,7 +264,7 @@ class ParadexDataClient(LiveMarketDataClient):
                 self._log.error(f"Paradex feed supervision failed: {e!r}")
 
     async def _check_feed(self) -> None:
-        reader = self._readers.get("bbo")
+        reader = self._monitor
         if reader is None:
             return
         for name, delta in self._health.changes(reader.health()).items():
@@ -266,7 +272,7 @@ class ParadexDataClient(LiveMarketDataClient):
         if self._config.manage_feed:
             feed = self._feed
             stats = await asyncio.to_thread(feed.stats) if feed is not None else None
-            if stats is None and not self._stop.is_set():
+            if stats is None and not self._halt.is_set():
                 self._log.error(f"Paradex feed handler {self._feed_name!r} stopped "
                                 "unexpectedly: restarting it")
                 await self._restart_feed()
@@ -295,7 +301,7 @@ class ParadexDataClient(LiveMarketDataClient):
     def _read_ring(self, kind: str, handler) -> None:
         reader = self._readers[kind]
         poll = reader.poll
-        stop = self._stop
+        stop = self._halt
         is_book = kind == "book_level"
         while not stop.is_set():
             if is_book:
@@ -407,7 +413,7 @@ class ParadexDataClient(LiveMarketDataClient):
         self._loop.call_soon_threadsafe(self._spawn_book_fetch, market_id, instrument_id)
 
     def _spawn_book_fetch(self, market_id: int, instrument_id: InstrumentId) -> None:
-        if not self._stop.is_set():
+        if not self._halt.is_set():
             self.create_task(self._fetch_book(market_id, instrument_id))
 
     async def _fetch_book(self, market_id: int, instrument_id: InstrumentId) -> None:
@@ -432,7 +438,7 @@ class ParadexDataClient(LiveMarketDataClient):
             return None
         mid = self._market_ids.get(instrument_id.symbol.value)
         if mid is None:
-            reader = self._readers.get("bbo")
+            reader = self._monitor
             if reader is not None:
                 self._market_ids = {s: m for m, s in reader.symbols().items()}
                 mid = self._market_ids.get(instrument_id.symbol.value)
@@ -640,8 +646,9 @@ class ParadexDataClient(LiveMarketDataClient):
         except Exception as e:
             self._log.error(f"Paradex order book request for {iid} failed: {e!r}")
             return
+        # 1.221's response path expects a list (it bounds-checks the items by timestamp).
         self._handle_data_response(DataType(OrderBookDeltas, metadata={"instrument_id": iid}),
-                                   deltas, request.id, None, None, request.params)
+                                   [deltas], request.id, None, None, request.params)
 
 
 def _price(mantissa: int, precision: int) -> Price:
