@@ -35,6 +35,24 @@ impl LatencyRecorder {
         self.histogram.saturating_record(ns);
     }
 
+    /// Adds every sample of `other`.
+    pub fn merge(&mut self, other: &Self) {
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = self.histogram.add(&other.histogram);
+    }
+
+    /// The value at quantile `q` (0..=1), ns.
+    #[must_use]
+    pub fn quantile(&self, q: f64) -> u64 {
+        self.histogram.value_at_quantile(q)
+    }
+
+    /// The underlying histogram (for `.hgrm` output).
+    #[must_use]
+    pub fn histogram(&self) -> &Histogram<u64> {
+        &self.histogram
+    }
+
     /// Percentiles of everything recorded so far.
     #[must_use]
     pub fn summary(&self) -> Summary {
@@ -70,6 +88,32 @@ pub struct Summary {
     pub mean: f64,
 }
 
+impl Summary {
+    /// The fields as a JSON object (to pass a summary between processes).
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "count": self.count, "p50": self.p50, "p90": self.p90, "p99": self.p99,
+            "p999": self.p999, "max": self.max, "mean": self.mean,
+        })
+    }
+
+    /// Reads what [`Summary::to_json`] wrote.
+    #[must_use]
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let int = |k: &str| value.get(k)?.as_u64();
+        Some(Self {
+            count: int("count")?,
+            p50: int("p50")?,
+            p90: int("p90")?,
+            p99: int("p99")?,
+            p999: int("p999")?,
+            max: int("max")?,
+            mean: value.get("mean")?.as_f64()?,
+        })
+    }
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -96,5 +140,6 @@ mod tests {
         assert_eq!(s.p50, 500);
         assert_eq!(s.p99, 990);
         assert_eq!(s.max, 1000);
+        assert_eq!(Summary::from_json(&s.to_json()), Some(s));
     }
 }

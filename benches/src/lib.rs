@@ -2,5 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod affinity;
+pub mod cpu;
 pub mod latency;
+pub mod results;
 pub mod shm;
