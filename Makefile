@@ -41,8 +41,14 @@ fmt: ## format the Rust code
 loom: ## loom model tests of the ring protocol
 	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/loom RUSTFLAGS="--cfg loom" cargo test -p paradex-ring --release --test loom
 
-bench: ## every criterion bench and the end-to-end harness; rewrites tracking/performance-benchmarks.md
-	cargo bench -p paradex-benches
+# paradex-py (the official SDK) gets its own venv: the baseline and the signing comparison.
+SDK_VENV ?= $(HOME)/.cache/paradex-sdk-venv
 
-bench-quick: ## a seconds-long run of the benches so they never rot
-	cargo bench -p paradex-benches -- --quick
+bench: setup ## every bench, the end-to-end harness and baselines; rewrites tracking/performance-benchmarks.md
+	[ -x $(SDK_VENV)/bin/python ] || { python3.11 -m venv $(SDK_VENV) && $(SDK_VENV)/bin/pip install --quiet paradex-py==0.8.2; }
+	$(PY) scripts/bench_report.py all --python $(PY) --sdk-python $(SDK_VENV)/bin/python
+
+bench-quick: setup ## a seconds-long run of every bench stage (results in a temp dir; CI runs it)
+	CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 \
+	$(PY) scripts/bench_report.py all --quick --python $(PY) \
+	  $(if $(wildcard $(SDK_VENV)/bin/python),--sdk-python $(SDK_VENV)/bin/python)
