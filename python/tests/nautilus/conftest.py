@@ -224,7 +224,6 @@ def nautilus_node():
         from nautilus_trader.live.node import TradingNode
 
         from paradex_core.nautilus import (
-            PARADEX,
             ParadexLiveDataClientFactory,
             ParadexLiveExecClientFactory,
         )

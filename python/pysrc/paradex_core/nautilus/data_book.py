@@ -41,6 +41,7 @@ from paradex_core.nautilus.parsing import (
     RING_TO_RAW,
     SIDE_BUY,
     SIDE_SELL,
+    snapshot_deltas,
 )
 
 DEPTH10 = 10
@@ -258,19 +259,9 @@ class BookSync:
         if ts_init == 0:
             ts_init = self._clock_ns()
         if target.deltas and not only_new[0]:
-            iid = target.instrument_id
-            pp, sp = target.price_precision, target.size_precision
-            levels = [(OrderSide.BUY, p, s) for p, s in book.bids.items()]
-            levels += [(OrderSide.SELL, p, s) for p, s in book.asks.items()]
-            clear_flags = F_SNAPSHOT if levels else F_SNAPSHOT | F_LAST
-            deltas = [OrderBookDelta(iid, BookAction.CLEAR, None, clear_flags, seq, ts_event,
-                                     ts_init)]
-            last = len(levels) - 1
-            for i, (side, price, size) in enumerate(levels):
-                deltas.append(OrderBookDelta.from_raw(
-                    iid, BookAction.ADD, side, price * RING_TO_RAW, pp, size * RING_TO_RAW, sp,
-                    0, F_SNAPSHOT | F_LAST if i == last else F_SNAPSHOT, seq, ts_event, ts_init))
-            self._emit(OrderBookDeltas(iid, deltas))
+            self._emit(snapshot_deltas(target.instrument_id, target.price_precision,
+                                       target.size_precision, book.bids.items(),
+                                       book.asks.items(), seq, ts_event, ts_init))
         if target.depth and not only_new[1]:
             self._emit(self._depth10(book, seq, ts_event, ts_init))
         book.pending.clear()

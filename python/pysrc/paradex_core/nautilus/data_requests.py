@@ -6,13 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from nautilus_trader.model.data import OrderBookDelta, OrderBookDeltas, TradeTick
-from nautilus_trader.model.enums import AggressorSide, BookAction, OrderSide
+from nautilus_trader.model.data import OrderBookDeltas, TradeTick
+from nautilus_trader.model.enums import AggressorSide
 from nautilus_trader.model.identifiers import TradeId
 from nautilus_trader.model.instruments import Instrument
 from nautilus_trader.model.objects import Price, Quantity
 
-from paradex_core.nautilus.parsing import F_LAST, F_SNAPSHOT, decimal_to_ring
+from paradex_core.nautilus.parsing import decimal_to_ring, snapshot_deltas
 
 MAX_TRADE_ID = 36
 """Nautilus `TradeId` limit."""
@@ -69,18 +69,7 @@ def parse_rest_book(book: dict[str, Any]) -> tuple[int, list[tuple[int, int]],
 
 def book_snapshot_deltas(book: dict[str, Any], instrument: Instrument,
                          ts_init: int) -> OrderBookDeltas:
-    """A REST order book as one snapshot: CLEAR, then an ADD per level (`F_SNAPSHOT`, the
-    last also `F_LAST`)."""
+    """A REST order book as one snapshot (see `parsing.snapshot_deltas`)."""
     seq, bids, asks, ts = parse_rest_book(book)
-    iid = instrument.id
-    pp, sp = instrument.price_precision, instrument.size_precision
-    levels = [(OrderSide.BUY, p, s) for p, s in bids if s > 0]
-    levels += [(OrderSide.SELL, p, s) for p, s in asks if s > 0]
-    deltas = [OrderBookDelta(iid, BookAction.CLEAR, None,
-                             F_SNAPSHOT if levels else F_SNAPSHOT | F_LAST, seq, ts, ts_init)]
-    last = len(levels) - 1
-    for i, (side, price, size) in enumerate(levels):
-        deltas.append(OrderBookDelta.from_raw(
-            iid, BookAction.ADD, side, price * 10**8, pp, size * 10**8, sp, 0,
-            F_SNAPSHOT | F_LAST if i == last else F_SNAPSHOT, seq, ts, ts_init))
-    return OrderBookDeltas(iid, deltas)
+    return snapshot_deltas(instrument.id, instrument.price_precision, instrument.size_precision,
+                           bids, asks, seq, ts, ts_init)

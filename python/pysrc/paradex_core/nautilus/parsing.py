@@ -7,10 +7,12 @@ multiplication by 10^8, exactly, with no float or Decimal on the way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from nautilus_trader.core.nautilus_pyo3 import HIGH_PRECISION
+from nautilus_trader.model.data import OrderBookDelta, OrderBookDeltas
 from nautilus_trader.model.enums import (
     AggressorSide,
     BookAction,
@@ -171,3 +173,22 @@ def decimal_to_ring(value: str | Decimal) -> int:
         raise ValueError(f"{value} has more than 8 decimals")
     return int(scaled)
 
+
+
+def snapshot_deltas(instrument_id: InstrumentId, price_precision: int, size_precision: int,
+                    bids: Iterable[tuple[int, int]], asks: Iterable[tuple[int, int]], seq: int,
+                    ts_event: int, ts_init: int) -> OrderBookDeltas:
+    """A whole book (levels as ring mantissas) as one snapshot: CLEAR, then an ADD per level,
+    all flagged `F_SNAPSHOT`, the last delta also `F_LAST`."""
+    levels = [(OrderSide.BUY, p, s) for p, s in bids if s > 0]
+    levels += [(OrderSide.SELL, p, s) for p, s in asks if s > 0]
+    deltas = [OrderBookDelta(instrument_id, BookAction.CLEAR, None,
+                             F_SNAPSHOT if levels else F_SNAPSHOT | F_LAST, seq, ts_event,
+                             ts_init)]
+    last = len(levels) - 1
+    for i, (side, price, size) in enumerate(levels):
+        deltas.append(OrderBookDelta.from_raw(
+            instrument_id, BookAction.ADD, side, price * RING_TO_RAW, price_precision,
+            size * RING_TO_RAW, size_precision, 0,
+            F_SNAPSHOT | F_LAST if i == last else F_SNAPSHOT, seq, ts_event, ts_init))
+    return OrderBookDeltas(instrument_id, deltas)
