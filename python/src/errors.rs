@@ -131,6 +131,7 @@ const AUTH_CODES: &[&str] = &[
     "INVALID_STARKNET_ADDRESS",
     "INVALID_SIGNATURE_EXPIRATION",
     "INVALID_TIMESTAMP",
+    "PUBLIC_KEY_INVALID",
 ];
 
 /// The Python exception for a failed REST call.

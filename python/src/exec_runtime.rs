@@ -33,7 +33,7 @@ pub(crate) fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
 }
 
 /// Runs `work` on the runtime and waits for it with the GIL released.
-pub(crate) fn block_on<T, F>(py: Python<'_>, work: F) -> PyResult<T>
+pub(crate) fn block_on<T, F>(py: Python<'_>, work: F, context: &ErrorContext) -> PyResult<T>
 where
     F: Future<Output = Result<T, RestError>> + Send + 'static,
     T: Send + 'static,
@@ -52,7 +52,7 @@ where
         rx.recv()
             .unwrap_or_else(|_| Err(RestError::Transport("the I/O runtime stopped".into())))
     });
-    outcome.map_err(|e| rest_error(py, e, &ErrorContext::None))
+    outcome.map_err(|e| rest_error(py, e, context))
 }
 
 /// Converts a successful result into a Python object (with the GIL held).

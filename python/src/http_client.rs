@@ -31,7 +31,7 @@ where
     if asynchronous {
         spawn_future(py, work, context, convert)
     } else {
-        let value = block_on(py, work)?;
+        let value = block_on(py, work, &context)?;
         convert(py, value).map(|v| v.into_bound(py))
     }
 }
