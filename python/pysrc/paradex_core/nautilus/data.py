@@ -179,7 +179,11 @@ class ParadexDataClient(LiveMarketDataClient):
             i.raw_symbol.value for i in self._instrument_provider.get_all().values())
         self._ts_offset = time.time_ns() - time.monotonic_ns()
         self._halt.clear()
+        self._reset_books()
         if self._config.manage_feed:
+            # Fresh rings are read from their first record (the feed's first snapshots); rings
+            # left by an earlier run under the same name are read from the new records only.
+            existing = ring_path(self._config.rings_dir, self._feed_name, "bbo").exists()
             self._feed_toml = feed_config_toml(
                 ws_url=self._urls.ws_url, markets=markets, rings_dir=self._config.rings_dir,
                 feed_name=self._feed_name, core=self._config.feed_core,
@@ -188,7 +192,7 @@ class ParadexDataClient(LiveMarketDataClient):
             self._feed = await asyncio.to_thread(pc.FeedHandler, self._feed_toml)
             self._log.info(f"Started feed handler {self._feed_name!r} for {len(markets)} markets "
                            f"(rings in {self._config.rings_dir})")
-            start = "oldest"
+            start = "next" if existing else "oldest"
         else:
             start = "next"
         self._open_readers(start)
@@ -198,6 +202,16 @@ class ParadexDataClient(LiveMarketDataClient):
             self._log.warning(f"External feed {self._feed_name!r} does not carry {missing}")
         self._start_threads()
         self._supervisor = self._loop.create_task(self._supervise())
+
+    def _reset_books(self) -> None:
+        """New book state for a (re)connect: every wanted book starts from a snapshot again."""
+        self._book_commands = queue.SimpleQueue()
+        self._book = BookSync(self._handle_data, self._want_book_snapshot,
+                              self._clock.timestamp_ns)
+        for mid, want in self._book_wants.items():
+            self._book_commands.put(("sub", mid, BookTarget(
+                want.instrument_id, want.price_precision, want.size_precision, want.deltas,
+                want.depth)))
 
     def _open_readers(self, start: str) -> None:
         rings_dir = self._config.rings_dir
