@@ -294,9 +294,12 @@ def test_dropped_private_stream_loses_no_fill(exchange, nautilus_node):
     async def scenario(node):
         _, ask = await asyncio.to_thread(exchange.bbo)
         # Every private session is cut at its next fill frame: the fill of this order never
-        # arrives on the stream, only through the REST snapshot after the reconnect.
-        await asyncio.to_thread(exchange.mock.fault,
-                                {"kind": "ws_drop", "after": 0, "channel": "fills.ALL"})
+        # arrives on the stream, only through the REST snapshot after the reconnect, and the
+        # first tries of that snapshot fail (503), so it has to be retried.
+        await asyncio.to_thread(exchange.mock.fault, [
+            {"kind": "ws_drop", "after": 0, "channel": "fills.ALL"},
+            {"kind": "rest_status", "status": 503, "count": 8, "path": "/v1/fills"},
+        ])
         buy = s.order_factory.limit(BTC_ID, OrderSide.BUY, QTY, px(ask * Decimal("1.01")),
                                     time_in_force=TimeInForce.IOC)
         s.submit_order(buy)

@@ -14,6 +14,7 @@ order id (a ~28-digit decimal string); a fill's `TradeId` is the Paradex fill id
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -59,6 +60,10 @@ BATCH_LIMIT = 10
 """Orders per `POST /orders/batch` (Paradex accepts 1-10)."""
 DISCONNECT_DRAIN_SECS = 2.0
 """How long a disconnect waits for commands under way before closing the client."""
+RECONCILE_ATTEMPTS = 6
+"""Tries of the post-reconnect REST snapshot (backoff 0.5 s doubling to 8 s)."""
+POSITION_CHECK_DELAY_SECS = 1.0
+"""Pause before the post-reconnect position check, so the engine has applied the events."""
 RECONNECT_OVERLAP_MS = 60_000
 """How far before the disconnect the post-reconnect fill snapshot starts (clock skew margin)."""
 
@@ -155,12 +160,30 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
             self._log.exception(f"Cannot apply Paradex {kind} event {data!r}", e)
 
     async def _reconcile_after_reconnect(self) -> None:
-        """Closes the gap of a stream outage: fills since the disconnect, the open orders, the
-        final state of cached open orders the venue no longer lists, the account."""
+        """Closes the gap of a stream outage; a REST failure (the venue may still be coming
+        back) is retried with backoff, since giving up would leave the gap open."""
+        delay = 0.5
+        for attempt in range(1, RECONCILE_ATTEMPTS + 1):
+            try:
+                await self._reconcile_gap()
+                return
+            except ExecError as e:
+                if attempt == RECONCILE_ATTEMPTS:
+                    self._log.error(f"Reconciliation after the reconnect failed {attempt} "
+                                    f"times ({e}): state may be missing events until the next "
+                                    "reconnect or restart")
+                    return
+                self._log.warning(f"Reconciliation after the reconnect failed ({e}); "
+                                  f"retrying in {delay:.1f} s")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8.0)
+
+    async def _reconcile_gap(self) -> None:
+        """Fills since the disconnect, the open orders, the final state of cached open orders
+        the venue no longer lists, the account."""
         async with self._reconcile_lock:
             now_ms = self._clock.timestamp_ms()
             since_ms = (self._disconnected_at_ms or now_ms) - RECONNECT_OVERLAP_MS
-            self._disconnected_at_ms = None
             fills = await self._client.fills_async(None, since_ms, None)
             for row in sorted(fills, key=lambda f: int(f.get("created_at") or 0)):
                 self._apply_row_safely(self._apply_fill_row, row)
@@ -181,6 +204,26 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
                 if row is not None:
                     self._apply_row_safely(self._apply_order_row, row)
             await self._update_account_state()
+            self._disconnected_at_ms = None  # only once the gap is closed
+            self.create_task(self._check_positions(), log_msg="position check after reconnect")
+
+    async def _check_positions(self) -> None:
+        """After the gap is closed (and the engine has applied the events), compares the
+        venue's net positions with the cache's; a difference is logged as an error (the fills
+        that explain it were not found)."""
+        await asyncio.sleep(POSITION_CHECK_DELAY_SECS)
+        for row in await self._client.positions_async():
+            instrument = self._instrument_of_row(row)
+            if instrument is None:
+                continue
+            report = position_status_report(row, instrument, self.account_id,
+                                            self._clock.timestamp_ns())
+            venue_net = report.signed_decimal_qty
+            cached = sum((p.signed_decimal_qty() for p in
+                          self._cache.positions_open(instrument_id=instrument.id)), Decimal(0))
+            if cached != venue_net:
+                self._log.error(f"Position of {instrument.id} differs after the reconnect: "
+                                f"venue {venue_net}, cache {cached}")
 
     def _apply_row_safely(self, apply, row: dict[str, Any]) -> None:
         try:
