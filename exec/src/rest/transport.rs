@@ -97,12 +97,12 @@ impl Transport {
                 .client
                 .request(request)
                 .await
-                .map_err(|e| RestError::Transport(e.to_string()))?;
+                .map_err(|e| RestError::Transport(with_causes(&e)))?;
             let (parts, body) = response.into_parts();
             let body = body
                 .collect()
                 .await
-                .map_err(|e| RestError::Transport(e.to_string()))?
+                .map_err(|e| RestError::Transport(with_causes(&e)))?
                 .to_bytes();
             Ok(Response {
                 status: parts.status,
@@ -114,6 +114,21 @@ impl Transport {
             .await
             .map_err(|_| RestError::Timeout(self.timeout))?
     }
+}
+
+/// An error and its chain of causes (hyper's own text hides the TLS or socket cause).
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(inner) = cause {
+        let more = inner.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 /// The server's wait hint: `retry-after` (seconds) or else `x-ratelimit-reset`, which Paradex
