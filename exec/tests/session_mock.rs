@@ -94,7 +94,7 @@ async fn trading_continues_across_short_jwt_lifetimes_without_a_gap() {
             last_exp = current;
         }
         // Private calls succeed throughout: orders every few iterations, reads in between.
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             let id = format!("jwt-{n}");
             rest.create_order(&limit(&id, "2900"))
                 .await
