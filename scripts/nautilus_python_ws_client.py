@@ -178,9 +178,9 @@ class PythonWsDataClientFactory(LiveDataClientFactory):
     @staticmethod
     def create(loop, name, config: ParadexDataClientConfig, msgbus, cache, clock):
         urls = resolve_urls(config)
-        provider = get_cached_instrument_provider(urls.http_url, config.ca_file,
+        provider = get_cached_instrument_provider(urls.rest_base, config.ca_file,
                                                   config.instrument_provider)
-        client = PythonWsDataClient(loop, get_cached_http_client(urls.http_url, config.ca_file),
+        client = PythonWsDataClient(loop, get_cached_http_client(urls.rest_base, config.ca_file),
                                     msgbus, cache, clock, provider, config)
         PythonWsDataClientFactory.created.append(client)
         return client

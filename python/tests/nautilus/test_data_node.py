@@ -262,3 +262,30 @@ def test_attach_without_a_feed_fails_clearly(paradex_mock, rings_dir, feed_name)
             await client._connect()
 
     asyncio.run(connect())
+
+
+def test_a_managed_feed_that_stops_is_restarted(paradex_mock, nautilus_node, rings_dir,
+                                                feed_name):
+    mock = paradex_mock("--md-rate", "50")
+    strategy = Recorder(RecorderConfig(instrument_id=BTC, trades=False, marks=False))
+    seen: dict = {}
+
+    async def scenario(node):
+        client = _find_client(node)
+        await wait_for(lambda: len(strategy.quotes) >= 10 and strategy.book_states,
+                       what="data before the feed stops")
+        old, snapshots = client.feed, strategy.snapshots
+        await asyncio.to_thread(old.stop)  # as if the feed thread had died
+        await wait_for(lambda: client.feed_restarts >= 1 and client.feed is not old,
+                       timeout=10, what="the supervisor to restart the feed")
+        quotes = len(strategy.quotes)
+        await wait_for(lambda: len(strategy.quotes) > quotes + 10 and strategy.snapshots >
+                       snapshots, what=lambda: (
+                           f"quotes and a fresh book from the new feed: quotes {quotes} -> "
+                           f"{len(strategy.quotes)}, snapshots {snapshots} -> "
+                           f"{strategy.snapshots}, stats {client.feed.stats()}"))
+        seen["seq"] = await book_matches_rest(mock, strategy)
+
+    nautilus_node([strategy], data_clients={"PARADEX": data_config(mock, rings_dir, feed_name)},
+                  scenario=scenario, timeout=40)
+    assert seen["seq"] > 0

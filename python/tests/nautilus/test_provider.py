@@ -112,7 +112,7 @@ def test_provider_against_the_mock_exchange(paradex_mock):
     from paradex_core import HttpClient
 
     mock = paradex_mock("--md-rate", "0")
-    provider = ParadexInstrumentProvider(HttpClient(mock.http_url),
+    provider = ParadexInstrumentProvider(HttpClient(mock.base_url),
                                          InstrumentProviderConfig(load_all=True))
     asyncio.run(provider.initialize())
     rows = {r["symbol"]: r for r in mock.rest("/markets")["results"]}

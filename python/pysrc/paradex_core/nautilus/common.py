@@ -85,6 +85,12 @@ class ParadexUrls:
     http_url: str
     ws_url: str
 
+    @property
+    def rest_base(self) -> str:
+        """Scheme and host without the `/v1` API prefix: what the Rust clients
+        (`paradex_core.HttpClient`, `ExecClient`) take, as they add `/v1/...` themselves."""
+        return self.http_url[:-3] if self.http_url.endswith("/v1") else self.http_url
+
 
 def resolve_urls(config: Any) -> ParadexUrls:
     """REST and WebSocket URLs for a data or exec config: explicit overrides win, else the

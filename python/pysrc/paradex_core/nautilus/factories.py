@@ -24,7 +24,8 @@ DEFAULT_HTTP_TIMEOUT_MS = 5000
 @lru_cache(maxsize=None)
 def get_cached_http_client(http_url: str, ca_file: str | None = None,
                            timeout_ms: int = DEFAULT_HTTP_TIMEOUT_MS):
-    """The shared public REST client (`paradex_core.HttpClient`) of one endpoint."""
+    """The shared public REST client (`paradex_core.HttpClient`) of one endpoint (`http_url`
+    is the scheme and host, `ParadexUrls.rest_base`)."""
     from paradex_core import HttpClient
 
     return HttpClient(http_url, ca_file=ca_file, timeout_ms=timeout_ms)
@@ -47,11 +48,11 @@ class ParadexLiveDataClientFactory(LiveDataClientFactory):
         from paradex_core.nautilus.data import ParadexDataClient
 
         urls = resolve_urls(config)
-        provider = get_cached_instrument_provider(urls.http_url, config.ca_file,
+        provider = get_cached_instrument_provider(urls.rest_base, config.ca_file,
                                                   config.instrument_provider)
         return ParadexDataClient(
             loop=loop,
-            client=get_cached_http_client(urls.http_url, config.ca_file),
+            client=get_cached_http_client(urls.rest_base, config.ca_file),
             msgbus=msgbus,
             cache=cache,
             clock=clock,
@@ -72,10 +73,10 @@ class ParadexLiveExecClientFactory(LiveExecClientFactory):
 
         urls = resolve_urls(config)
         credentials = resolve_credentials(config)
-        provider = get_cached_instrument_provider(urls.http_url, config.ca_file,
+        provider = get_cached_instrument_provider(urls.rest_base, config.ca_file,
                                                   config.instrument_provider)
         exec_client = ExecClient(
-            urls.http_url,
+            urls.rest_base,
             urls.ws_url,
             credentials.private_key,
             credentials.account_address,
