@@ -83,9 +83,9 @@ async def until(condition, what: str, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.01)
 
 
-def run(nautilus_node, exchange: Exchange, strategy: Recorder, scenario, **kwargs) -> None:
-    result = nautilus_node([strategy], exec_clients={"PARADEX": exchange.config()},
-                           scenario=scenario, timeout=30.0, **kwargs)
+def run(nautilus_node, exchange: Exchange, strategy: Recorder, scenario, config=None) -> None:
+    result = nautilus_node([strategy], exec_clients={"PARADEX": config or exchange.config()},
+                           scenario=scenario, timeout=30.0)
     assert result.started, "the strategy never started (reconciliation failed?)"
 
 
@@ -384,9 +384,7 @@ def test_create_timeout_is_resolved_by_client_id_never_duplicated(exchange, naut
         await until(lambda: order.status == OrderStatus.ACCEPTED, "accepted after the timeout")
         seen["order"] = order
 
-    result = nautilus_node([s], exec_clients={"PARADEX": exchange.config(timeout_ms=500)},
-                           scenario=scenario, timeout=30.0)
-    assert result.started
+    run(nautilus_node, exchange, s, scenario, config=exchange.config(timeout_ms=500))
     order = seen["order"]
     rows = [r for r in exchange.venue.orders_history(MARKET) + exchange.venue.open_orders(MARKET)
             if r.get("client_id") == order.client_order_id.value]

@@ -37,7 +37,7 @@ from nautilus_trader.execution.messages import (
 from nautilus_trader.execution.reports import FillReport, OrderStatusReport, PositionStatusReport
 from nautilus_trader.live.execution_client import LiveExecutionClient
 from nautilus_trader.model.enums import AccountType, OmsType, OrderSide, PositionSide
-from nautilus_trader.model.identifiers import AccountId
+from nautilus_trader.model.identifiers import AccountId, VenueOrderId
 from nautilus_trader.model.orders import Order
 
 from paradex_core._native import ExecError, ExecTimeoutError, ExecTransportError
@@ -363,44 +363,46 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
             return
         self._apply_row_safely(self._apply_order_row, row)
 
-    async def _modify_order(self, command: ModifyOrder) -> None:
+    def _order_of(self, command, verb: str) -> tuple[Order | None, VenueOrderId | None]:
+        """The cached order a modify/cancel command is about, and its venue id if known."""
         order = self._cache.order(command.client_order_id)
         if order is None:
-            self._log.error(f"Cannot modify {command.client_order_id}: not in the cache")
-            return
+            self._log.error(f"Cannot {verb} {command.client_order_id}: not in the cache")
+            return None, None
         track = self._track_of(order)
-        venue_order_id = command.venue_order_id or track.venue_order_id or order.venue_order_id
+        return order, command.venue_order_id or track.venue_order_id or order.venue_order_id
+
+    def _modify_rejected(self, order: Order, venue_order_id, reason: str) -> None:
+        self._track_of(order).modify_pending = False
+        self.generate_order_modify_rejected(order.strategy_id, order.instrument_id,
+                                            order.client_order_id, venue_order_id, reason,
+                                            self._clock.timestamp_ns())
+
+    async def _modify_order(self, command: ModifyOrder) -> None:
+        order, venue_order_id = self._order_of(command, "modify")
+        if order is None:
+            return
         if venue_order_id is None:
-            self.generate_order_modify_rejected(
-                order.strategy_id, order.instrument_id, order.client_order_id, None,
-                "the venue has not acknowledged the order yet", self._clock.timestamp_ns())
+            self._modify_rejected(order, None, "the venue has not acknowledged the order yet")
             return
         try:
             request = modify_request(order, order.instrument_id.symbol.value, command.quantity,
                                      command.price, command.trigger_price)
         except UnsupportedOrderError as e:
-            self.generate_order_modify_rejected(order.strategy_id, order.instrument_id,
-                                                order.client_order_id, venue_order_id, str(e),
-                                                self._clock.timestamp_ns())
+            self._modify_rejected(order, venue_order_id, str(e))
             return
-        track.modify_pending = True
+        self._track_of(order).modify_pending = True
         try:
             row = await self._client.modify_order_async(venue_order_id.value, request)
         except ExecError as e:
-            track.modify_pending = False
-            self.generate_order_modify_rejected(order.strategy_id, order.instrument_id,
-                                                order.client_order_id, venue_order_id, str(e),
-                                                self._clock.timestamp_ns())
+            self._modify_rejected(order, venue_order_id, str(e))
             return
         self._apply_row_safely(self._apply_order_row, row)
 
     async def _cancel_order(self, command: CancelOrder) -> None:
-        order = self._cache.order(command.client_order_id)
+        order, venue_order_id = self._order_of(command, "cancel")
         if order is None:
-            self._log.error(f"Cannot cancel {command.client_order_id}: not in the cache")
             return
-        track = self._track_of(order)
-        venue_order_id = command.venue_order_id or track.venue_order_id or order.venue_order_id
         try:
             if venue_order_id is not None:
                 await self._client.cancel_order_async(venue_order_id.value)
