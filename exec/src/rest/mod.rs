@@ -4,6 +4,7 @@
 mod auth;
 mod client;
 mod error;
+mod key_file;
 mod lenient;
 pub mod models;
 mod orders;
