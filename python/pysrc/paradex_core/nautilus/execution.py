@@ -48,6 +48,7 @@ from paradex_core.nautilus.execution_parsing import (
     ParseError,
     UnsupportedOrderError,
     account_balances,
+    decimal_or_none,
     fill_report,
     modify_request,
     ms_to_ns,
@@ -397,6 +398,12 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
         except ExecError as e:
             self._modify_rejected(order, venue_order_id, str(e))
             return
+        wanted = request.get("trigger_price")
+        if command.trigger_price is not None and wanted and \
+                decimal_or_none(row.get("trigger_price")) != Decimal(wanted):
+            self._log.warning(f"Modify of {order.client_order_id}: the venue kept trigger "
+                              f"{row.get('trigger_price')} (asked {wanted}); the order "
+                              "reflects the venue")
         self._apply_row_safely(self._apply_order_row, row)
 
     async def _cancel_order(self, command: CancelOrder) -> None:
