@@ -289,3 +289,13 @@ def test_a_managed_feed_that_stops_is_restarted(paradex_mock, nautilus_node, rin
     nautilus_node([strategy], data_clients={"PARADEX": data_config(mock, rings_dir, feed_name)},
                   scenario=scenario, timeout=40)
     assert seen["seq"] > 0
+
+
+def test_tls_mock_trusted_through_ca_file(paradex_mock, nautilus_node, rings_dir, feed_name):
+    mock = paradex_mock("--tls", "--md-rate", "50")
+    assert mock.http_url.startswith("https://") and mock.ca_file
+    strategy = Recorder(RecorderConfig(instrument_id=BTC, trades=False, book=False,
+                                       marks=False))
+    nautilus_node([strategy], data_clients={"PARADEX": data_config(mock, rings_dir, feed_name)},
+                  until=lambda: len(strategy.quotes) >= 5, timeout=20)
+    assert len(strategy.quotes) >= 5, "quotes over wss:// with the mock's CA"
