@@ -73,6 +73,15 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
     """Paradex execution client: NETTING, MARGIN (USDC), account `PARADEX-<address>`.
 
     Built by `ParadexLiveExecClientFactory` around a `paradex_core.ExecClient`.
+
+    Orders: LIMIT, MARKET, STOP_MARKET, STOP_LIMIT, and MARKET_IF_TOUCHED / LIMIT_IF_TOUCHED
+    (Paradex take-profit orders); time in force GTC or IOC; post-only (GTC limit-priced);
+    reduce-only; triggers on the mark price (`TriggerType.DEFAULT` or `MARK_PRICE`). What
+    Paradex lacks is denied before it is sent (`OrderDenied` with the reason): FOK, GTD, DAY,
+    at-the-open/close, trailing stops, iceberg, quote quantity, other trigger sources.
+    `cancel_all_orders` cancels only the calling strategy's orders when others share the
+    instrument. Strategies should claim their instruments (`external_order_claims`) so that
+    orders and positions reconciled after a restart stay theirs.
     """
 
     def __init__(
@@ -149,7 +158,11 @@ class ParadexExecutionClient(OrderEventTranslator, LiveExecutionClient):
                 self._emit_account_state(data)
             elif kind == "connected":
                 self._stream_connections += 1
-                if self._stream_connections > 1:
+                # The first connection at start-up has nothing to catch up (Nautilus's own
+                # reconciliation follows); any later one, or a first one that comes after
+                # failures or orders, closes the gap.
+                if self._stream_connections > 1 or self._disconnected_at_ms is not None \
+                        or self._tracks:
                     self._log.info("Private stream reconnected: reconciling with REST")
                     self.create_task(self._reconcile_after_reconnect(),
                                      log_msg="reconcile after reconnect")
