@@ -389,3 +389,33 @@ def test_create_timeout_is_resolved_by_client_id_never_duplicated(exchange, naut
     rows = [r for r in exchange.venue.orders_history(MARKET) + exchange.venue.open_orders(MARKET)
             if r.get("client_id") == order.client_order_id.value]
     assert {r["id"] for r in rows} == {order.venue_order_id.value}, "sent once, known once"
+
+
+def test_order_placed_outside_the_node_is_reconciled_live(exchange, nautilus_node):
+    """An order the node did not send (another process, the web UI) arrives on the private
+    stream as a report: the engine adds it to the cache (claimed by the strategy), and its
+    cancel is seen too."""
+    from nautilus_trader.model.identifiers import ClientOrderId
+
+    s = Recorder()
+    seen: dict[str, Any] = {}
+
+    async def scenario(node):
+        mid = await asyncio.to_thread(exchange.mid)
+        row = await asyncio.to_thread(exchange.venue.submit_order, {
+            "market": MARKET, "side": "BUY", "type": "LIMIT", "size": "0.001",
+            "price": str(px(mid * Decimal("0.97"))), "client_id": "outside-1",
+            "instruction": "GTC"})
+        outside = ClientOrderId("outside-1")
+        await until(lambda: s.cache.order(outside) is not None
+                    and s.cache.order(outside).status == OrderStatus.ACCEPTED,
+                    "the outside order in the cache")
+        seen["accepted"] = (s.cache.order(outside).venue_order_id.value,
+                            s.cache.order(outside).strategy_id.value)
+        await asyncio.to_thread(exchange.venue.cancel_order, row["id"])
+        await until(lambda: s.cache.order(outside).status == OrderStatus.CANCELED,
+                    "the outside cancel")
+        seen["venue_id"] = row["id"]
+
+    run(nautilus_node, exchange, s, scenario)
+    assert seen["accepted"] == (seen["venue_id"], s.id.value)
