@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/paradex-target
 
-.PHONY: help setup build demo test test-rust test-python lint fmt loom bench bench-quick
+.PHONY: help setup build demo test test-rust test-python lint fmt loom miri bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +40,9 @@ fmt: ## format the Rust code
 
 loom: ## loom model tests of the ring protocol
 	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/loom RUSTFLAGS="--cfg loom" cargo test -p paradex-ring --release --test loom
+
+miri: ## the ring's unsafe code under Miri (in-memory segments; needs the nightly miri component)
+	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/miri MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p paradex-ring
 
 # paradex-py (the official SDK) gets its own venv: the baseline and the signing comparison.
 SDK_VENV ?= $(HOME)/.cache/paradex-sdk-venv

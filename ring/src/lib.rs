@@ -51,12 +51,11 @@
 //!
 //! Slot stamps: `2s+1` while record `s` is written, `2s+2` once committed. The writer stores the
 //! odd stamp, fences (Release), stores the payload words (Relaxed), stores the even stamp
-//! (Release), then the tail (Release). An idle reader polls the tail (its cached copy is only
-//! reloaded once reached), so it does not steal the slot's line while the writer fills it. A
-//! reader at cursor `s` below the tail loads the slot's stamp (Acquire): below
-//! `2s+2` means not yet published; equal means copy the words, fence (Acquire) and re-check the
-//! stamp; above means lapped, and it resumes one past the slot the writer may be rewriting,
-//! counting every skipped sequence.
+//! (Release), then the tail (Release). A reader at cursor `s` loads the slot's stamp (Acquire):
+//! below `2s+2` means not yet published; equal means copy the words, fence (Acquire) and
+//! re-check the stamp; above means lapped, and it resumes one past the slot the writer may be
+//! rewriting (found from the tail), counting every skipped sequence. An idle reader therefore
+//! polls the very cache line the next record arrives in: one line transfer per hand-off.
 //!
 //! # Liveness
 //!
@@ -85,6 +84,8 @@ pub mod clock;
 mod error;
 #[cfg(not(loom))]
 mod health;
+#[cfg(all(test, not(loom)))]
+mod in_memory_tests;
 #[cfg(not(loom))]
 mod inspect;
 #[cfg(not(loom))]

@@ -187,18 +187,13 @@ impl<'a> RingCore<'a> {
     /// Reads the record at `cursor`, advancing it; on a lap, moves it to the oldest record that
     /// is safe to read and reports exactly how many were skipped.
     ///
-    /// `known_tail` is the reader's cached copy of the tail (start it at 0). An idle reader spins
-    /// on the tail's cache line, not on the slot the writer is about to fill: otherwise each of
-    /// the writer's stores into that slot can lose the line to the spinning reader, and one
-    /// publish costs several cross-core transfers instead of two.
+    /// The slot's own stamp says whether record `cursor` is there yet, so a reader touches one
+    /// cache line per record, the one holding the stamp and the record together: an idle reader
+    /// polls that line, and the writer's commit moves it to the reader in one transfer. Polling
+    /// the tail instead would cost a second transfer per record (tail line, then slot line).
+    /// The tail is only read to resynchronise after a lap.
     #[inline]
-    pub fn next(&self, cursor: &mut u64, known_tail: &mut u64, dst: &mut [u64]) -> Next {
-        if *cursor >= *known_tail {
-            *known_tail = self.published();
-            if *cursor >= *known_tail {
-                return Next::Empty;
-            }
-        }
+    pub fn next(&self, cursor: &mut u64, dst: &mut [u64]) -> Next {
         match self.read(*cursor, dst) {
             SlotRead::Ready => {
                 *cursor = cursor.wrapping_add(1);

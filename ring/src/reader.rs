@@ -125,8 +125,6 @@ pub struct Reader<R: ShmRecord> {
     segment: Segment,
     region: DataRegion,
     cursor: u64,
-    /// Last tail this reader loaded; may lag the shared tail (only reloaded once reached).
-    known_tail: u64,
     lost: u64,
     epoch_seen: u64,
     polls: u32,
@@ -153,13 +151,17 @@ impl<R: ShmRecord> Reader<R> {
     /// segment of `R`; `RegistryFull` when registering and every slot is held by a live reader.
     pub fn open_with(path: impl AsRef<Path>, options: ReaderOptions) -> RingResult<Self> {
         let segment = Segment::open_reader::<R>(path.as_ref(), options.register)?;
+        Self::from_segment(segment, options)
+    }
+
+    /// A reader over a validated segment.
+    pub(crate) fn from_segment(segment: Segment, options: ReaderOptions) -> RingResult<Self> {
         let region = DataRegion::of(&segment);
         let epoch_seen = segment.u64_at(offset::WRITER_EPOCH).load(Ordering::Acquire);
         let mut reader = Self {
             segment,
             region,
             cursor: 0,
-            known_tail: 0,
             lost: 0,
             epoch_seen,
             polls: 0,
@@ -191,11 +193,9 @@ impl<R: ShmRecord> Reader<R> {
     #[inline]
     pub fn try_read(&mut self) -> Read<R> {
         let mut record = R::default();
-        let (mut cursor, mut known_tail) = (self.cursor, self.known_tail);
-        let next = self
-            .core()
-            .next(&mut cursor, &mut known_tail, as_words_mut(&mut record));
-        (self.cursor, self.known_tail) = (cursor, known_tail);
+        let mut cursor = self.cursor;
+        let next = self.core().next(&mut cursor, as_words_mut(&mut record));
+        self.cursor = cursor;
         self.tick();
         match next {
             Next::Record => {
@@ -235,7 +235,6 @@ impl<R: ShmRecord> Reader<R> {
         let target = next.min(self.published());
         if target > self.cursor {
             self.cursor = target;
-            self.known_tail = self.known_tail.max(target);
             if let Some(reg) = &self.registration {
                 reg.set_cursor(target);
             }

@@ -9,13 +9,13 @@
 //! readers in many processes may add at once, and laps are rare enough that the shared line is
 //! not a cost.
 
-use memmap2::{MmapOptions, MmapRaw};
+use memmap2::MmapOptions;
 
 use crate::clock::monotonic_ns;
 use crate::error::{RingError, RingResult};
 use crate::health::HealthCounter;
 use crate::layout::{MAX_READERS, REGISTRY_SIZE, STRIDE, offset, reader_slot};
-use crate::segment::Segment;
+use crate::segment::{Memory, Segment};
 use crate::sync::{AtomicU64, Ordering};
 
 /// A reader refreshes its registry heartbeat once per this many polls (a clock read each time
@@ -49,6 +49,10 @@ pub struct ReaderInfo {
 /// Whether process `pid` exists (`kill(pid, 0)`; a permission error still means it exists).
 #[must_use]
 pub fn pid_alive(pid: u64) -> bool {
+    if cfg!(miri) {
+        // Miri cannot call `kill`; it runs one process, the only pid it can vouch for.
+        return pid == u64::from(std::process::id());
+    }
     let Some(pid) = i32::try_from(pid)
         .ok()
         .and_then(rustix::process::Pid::from_raw)
@@ -94,21 +98,14 @@ pub(crate) fn list(seg: &Segment) -> Vec<ReaderInfo> {
 /// slot.
 #[derive(Debug)]
 pub(crate) struct Registration {
-    map: MmapRaw,
+    map: Memory,
     slot: usize,
 }
 
 impl Registration {
     /// Claims a free slot, or the slot of a dead process.
     pub(crate) fn claim(seg: &Segment, cursor: u64, epoch: u64) -> RingResult<Self> {
-        let map = MmapOptions::new()
-            .len(MAPPED)
-            .map_raw(seg.file())
-            .map_err(|source| RingError::Io {
-                path: seg.path().to_path_buf(),
-                op: "mmap registry",
-                source,
-            })?;
+        let map = Self::map(seg)?;
         let me = u64::from(std::process::id());
         let slots = Self::slots_of(&map);
         let claimed = (0..MAX_READERS)
@@ -135,6 +132,29 @@ impl Registration {
         Ok(reg)
     }
 
+    /// A read-write view of `[0, MAPPED)` of the segment.
+    fn map(seg: &Segment) -> RingResult<Memory> {
+        let io_error = |source| RingError::Io {
+            path: seg.path().to_path_buf(),
+            op: "mmap registry",
+            source,
+        };
+        match seg.file() {
+            Some(file) => MmapOptions::new()
+                .len(MAPPED)
+                .map_raw(file)
+                .map(Memory::Mapped)
+                .map_err(io_error),
+            #[cfg(any(test, miri))]
+            None => match seg.memory() {
+                Memory::Heap(words) => Ok(Memory::Heap(std::sync::Arc::clone(words))),
+                Memory::Mapped(_) => Err(io_error(std::io::Error::other("no file"))),
+            },
+            #[cfg(not(any(test, miri)))]
+            None => Err(io_error(std::io::Error::other("no file"))),
+        }
+    }
+
     fn try_take(slots: &[AtomicU64], slot: usize, from: u64, me: u64) -> bool {
         // SYNC: AcqRel: the winner's later field stores are ordered after its claim; the
         // previous owner's stores (if reclaimed) are visible before we overwrite them.
@@ -144,15 +164,16 @@ impl Registration {
     }
 
     /// The whole mapping as words: `[0, MAPPED)` of the segment.
-    fn words_of(map: &MmapRaw) -> &[AtomicU64] {
-        debug_assert!(map.len() >= MAPPED);
+    fn words_of(map: &Memory) -> &[AtomicU64] {
+        assert!(map.len() >= MAPPED, "registry mapping too short");
         let ptr = map.as_ptr().cast::<AtomicU64>();
-        // SAFETY: the mapping is at least MAPPED bytes, page-aligned, lives as long as the
-        // borrow of `map`, and every process accesses these bytes only through 8-byte atomics.
+        // SAFETY: the memory is at least MAPPED bytes (checked above), 8-aligned, lives as long
+        // as the borrow of `map`, and every process accesses these bytes only through 8-byte
+        // atomics.
         unsafe { core::slice::from_raw_parts(ptr, MAPPED / 8) }
     }
 
-    fn slots_of(map: &MmapRaw) -> &[AtomicU64] {
+    fn slots_of(map: &Memory) -> &[AtomicU64] {
         &Self::words_of(map)[offset::REGISTRY / 8..]
     }
 

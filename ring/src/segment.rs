@@ -21,8 +21,40 @@ use crate::sync::{AtomicU64, Ordering};
 #[derive(Debug)]
 pub(crate) struct Segment {
     path: PathBuf,
-    file: File,
-    map: MmapRaw,
+    /// `None` only for an in-memory segment (tests and Miri).
+    file: Option<File>,
+    map: Memory,
+}
+
+/// The memory a segment's words live in.
+#[derive(Debug)]
+pub(crate) enum Memory {
+    /// A shared mapping of the file.
+    Mapped(MmapRaw),
+    /// Heap words standing in for the file, so the same unsafe header, slot and registry code
+    /// runs under Miri (which cannot map files). Shared by the in-memory writer and readers.
+    #[cfg(any(test, miri))]
+    Heap(std::sync::Arc<[AtomicU64]>),
+}
+
+impl Memory {
+    /// Base address (page-aligned for a mapping, 8-aligned for heap words).
+    pub(crate) fn as_ptr(&self) -> *const u8 {
+        match self {
+            Self::Mapped(map) => map.as_ptr(),
+            #[cfg(any(test, miri))]
+            Self::Heap(words) => words.as_ptr().cast(),
+        }
+    }
+
+    /// Length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Self::Mapped(map) => map.len(),
+            #[cfg(any(test, miri))]
+            Self::Heap(words) => words.len() * 8,
+        }
+    }
 }
 
 /// Static header fields, as stored at `offset::MAGIC..offset::WRITER_PID`.
@@ -300,8 +332,8 @@ impl Segment {
                 .map_err(io_err(path, "mmap"))?;
             Some(Self {
                 path: path.to_path_buf(),
-                file,
-                map,
+                file: Some(file),
+                map: Memory::Mapped(map),
             })
         } else {
             None
@@ -387,8 +419,8 @@ impl Segment {
                 .map_err(io_err(path, "mmap"))?;
             let seg = Self {
                 path: tmp.clone(),
-                file,
-                map,
+                file: Some(file),
+                map: Memory::Mapped(map),
             };
             seg.write_header(&header);
             Ok(seg)
@@ -423,8 +455,8 @@ impl Segment {
             .map_err(io_err(path, "mmap"))?;
         let seg = Self {
             path: path.to_path_buf(),
-            file,
-            map,
+            file: Some(file),
+            map: Memory::Mapped(map),
         };
         seg.header().validate::<R>(path, len)?;
         seg.check_tail()?;
@@ -451,8 +483,8 @@ impl Segment {
             .map_err(io_err(path, "mmap"))?;
         let seg = Self {
             path: path.to_path_buf(),
-            file,
-            map,
+            file: Some(file),
+            map: Memory::Mapped(map),
         };
         let header = seg.header();
         let kind = RecordKind::from_id(header.kind_id).filter(|_| header.magic == layout::MAGIC);
@@ -486,11 +518,52 @@ impl Segment {
     }
 
     fn remap_populated(self) -> RingResult<Self> {
+        let Some(file) = &self.file else {
+            return Ok(self);
+        };
         let map = MmapOptions::new()
             .populate()
-            .map_raw(&self.file)
+            .map_raw(file)
             .map_err(io_err(&self.path, "mmap"))?;
-        Ok(Self { map, ..self })
+        Ok(Self {
+            map: Memory::Mapped(map),
+            ..self
+        })
+    }
+
+    /// A zeroed in-memory segment of `R` with `capacity` slots and a valid header, for tests
+    /// and Miri. Share it with [`Segment::share`].
+    #[cfg(any(test, miri))]
+    pub(crate) fn in_memory<R: ShmRecord>(capacity: u64) -> RingResult<Self> {
+        check_capacity(capacity)?;
+        let header = Header::for_record::<R>(capacity).ok_or(RingError::InvalidCapacity {
+            capacity,
+            min: MIN_CAPACITY,
+            max: MAX_CAPACITY,
+        })?;
+        let words = (0..header.segment_size / 8)
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        let seg = Self {
+            path: PathBuf::from("<memory>"),
+            file: None,
+            map: Memory::Heap(words),
+        };
+        seg.write_header(&header);
+        Ok(seg)
+    }
+
+    /// Another handle on the same in-memory segment (`None` for a mapped file).
+    #[cfg(any(test, miri))]
+    pub(crate) fn share(&self) -> Option<Self> {
+        match &self.map {
+            Memory::Heap(words) => Some(Self {
+                path: self.path.clone(),
+                file: None,
+                map: Memory::Heap(std::sync::Arc::clone(words)),
+            }),
+            Memory::Mapped(_) => None,
+        }
     }
 
     /// The file path.
@@ -498,9 +571,9 @@ impl Segment {
         &self.path
     }
 
-    /// The open file (readers map their registry slot through it).
-    pub(crate) fn file(&self) -> &File {
-        &self.file
+    /// The open file (readers map their registry slot through it); `None` in memory.
+    pub(crate) fn file(&self) -> Option<&File> {
+        self.file.as_ref()
     }
 
     /// Refuses a tail no real writer could have reached (a corrupt counter).
@@ -520,6 +593,12 @@ impl Segment {
     /// Base address of the mapping.
     pub(crate) fn base(&self) -> *const u8 {
         self.map.as_ptr()
+    }
+
+    /// The segment's memory, for a registration on an in-memory segment.
+    #[cfg(any(test, miri))]
+    pub(crate) fn memory(&self) -> &Memory {
+        &self.map
     }
 
     /// Length of the mapping in bytes.
@@ -555,7 +634,7 @@ impl Segment {
             "offset {at:#x} outside the segment"
         );
         let ptr = self.map.as_ptr().wrapping_add(at).cast::<AtomicU64>();
-        // SAFETY: in bounds and 8-aligned (checked above; the mapping is page-aligned), and the
+        // SAFETY: in bounds and 8-aligned (checked above; the memory is at least 8-aligned), and the
         // mapping lives as long as `self`. `AtomicU64` has `u64`'s layout, and every process
         // accesses these bytes only atomically. Loads through a read-only mapping are allowed for
         // 8-byte atomics on this platform; only writers store.

@@ -95,6 +95,28 @@ impl<R: ShmRecord> Writer<R> {
         Ok(Self::attach(segment, attach))
     }
 
+    /// A writer over a new in-memory segment (tests and Miri, which cannot map files).
+    #[cfg(any(test, miri))]
+    pub(crate) fn in_memory(capacity: u64) -> RingResult<Self> {
+        Ok(Self::attach(
+            Segment::in_memory::<R>(capacity)?,
+            Attach::Created,
+        ))
+    }
+
+    /// A reader of this writer's in-memory segment.
+    #[cfg(any(test, miri))]
+    pub(crate) fn in_memory_reader(
+        &self,
+        options: crate::ReaderOptions,
+    ) -> RingResult<crate::Reader<R>> {
+        let segment = self
+            .segment
+            .share()
+            .expect("in_memory_reader on an in-memory writer");
+        crate::Reader::from_segment(segment, options)
+    }
+
     fn attach(segment: Segment, attach: Attach) -> Self {
         let region = DataRegion::of(&segment);
         let previous_epoch = segment.u64_at(offset::WRITER_EPOCH).load(Ordering::Acquire);

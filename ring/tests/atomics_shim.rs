@@ -1,6 +1,9 @@
 //! Every atomic in `src/` must come from `crate::sync`, the loom shim; otherwise the loom model
 //! would silently check something other than what ships.
 
+// Files, mappings and processes: Miri runs the in-memory tests in `src/` instead.
+#![cfg(not(miri))]
+
 use std::path::Path;
 
 #[test]

@@ -1,5 +1,8 @@
 //! Corrupt, truncated and foreign files: `open` refuses each with a clear error, never a panic.
 
+// Files, mappings and processes: Miri runs the in-memory tests in `src/` instead.
+#![cfg(not(miri))]
+
 mod common;
 
 use std::fs::OpenOptions;

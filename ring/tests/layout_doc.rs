@@ -1,5 +1,8 @@
 //! `docs/ring-layout.md` is the contract for non-Rust readers: check it against the code.
 
+// Files, mappings and processes: Miri runs the in-memory tests in `src/` instead.
+#![cfg(not(miri))]
+
 use std::mem::{align_of, offset_of, size_of};
 
 use paradex_ring::layout::{self, offset};

@@ -55,11 +55,10 @@ fn check_reader(
     let mut delivered = Vec::new();
     let mut lost = 0;
     let start = cursor;
-    let mut known_tail = 0;
-    let mut step = |cursor: &mut u64, delivered: &mut Vec<u64>, lost: &mut u64| {
+    let step = |cursor: &mut u64, delivered: &mut Vec<u64>, lost: &mut u64| {
         let mut dst = [0u64; PAYLOAD_WORDS];
         let before = *cursor;
-        match core.next(cursor, &mut known_tail, &mut dst) {
+        match core.next(cursor, &mut dst) {
             Next::Record => {
                 assert_eq!(dst, payload(before), "torn or wrong record at {before}");
                 delivered.push(before);

@@ -5,6 +5,9 @@
 //! `RING_MP_ROLE`. Every child is killed by a guard if the parent fails, and every child also
 //! gives up by itself after a deadline.
 
+// Files, mappings and processes: Miri runs the in-memory tests in `src/` instead.
+#![cfg(not(miri))]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -1,5 +1,8 @@
 //! Single-process behaviour: publish/read, claims, lapping, start positions, tables, locking.
 
+// Files, mappings and processes: Miri runs the in-memory tests in `src/` instead.
+#![cfg(not(miri))]
+
 mod common;
 
 use std::time::Duration;
