@@ -32,6 +32,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RINGS = "rust feed + rings -> on_quote_tick"
+RINGS_PY = "rings, from records reaching Python -> on_quote_tick"
 PYTHON = "pure-Python WS + msgspec -> on_quote_tick"
 MARKET = "BTC-USD-PERP"
 
@@ -100,7 +101,27 @@ def run_phase(path: str, http_url: str, ws_url: str, quotes: int, warmup: int,
             CapturingRingsFactory.created.append(client)
             return client
 
-    factory = CapturingRingsFactory if path == "rings" else PythonWsDataClientFactory
+    class FromPythonRingsFactory(ParadexLiveDataClientFactory):
+        """The rings client, but each quote's start is when its batch reached Python (the
+        same start as the pure-Python path), to split the figure."""
+
+        created: list = []
+
+        @staticmethod
+        def create(loop, name, config, msgbus, cache, clock):
+            client = ParadexLiveDataClientFactory.create(loop, name, config, msgbus, cache, clock)
+            on_bbo = client._on_bbo
+
+            def stamped(rows, reader):
+                now = monotonic_ns()
+                on_bbo([(r[0], now) + tuple(r[2:]) for r in rows], reader)
+
+            client._on_bbo = stamped
+            FromPythonRingsFactory.created.append(client)
+            return client
+
+    factory = {"rings": CapturingRingsFactory, "rings_py": FromPythonRingsFactory,
+               "python": PythonWsDataClientFactory}[path]
     iid = InstrumentId.from_str(f"{MARKET}.PARADEX")
     with tempfile.TemporaryDirectory(prefix="bench-rings-") as rings_dir:
         data_config = ParadexDataClientConfig(
@@ -172,7 +193,8 @@ def main() -> int:
     parser.add_argument("--busy-poll", action="store_true",
                         help="the Rust feed spins on its socket (needs a spare core; on a "
                              "loaded 2-core machine it slows everything down)")
-    parser.add_argument("--phase", choices=("rings", "python"), help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=("rings", "rings_py", "python"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--http", help=argparse.SUPPRESS)
     parser.add_argument("--ws", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -195,7 +217,7 @@ def main() -> int:
         banner = dict(w.split("=", 1) for w in mock.stdout.readline().split()[2:])
         http_url, ws_url = banner["http"] + "/v1", banner["ws"]
         results = {}
-        for path in ("rings", "python"):
+        for path in ("rings", "rings_py", "python"):
             with tempfile.NamedTemporaryFile(suffix=".json") as out:
                 subprocess.run([sys.executable, __file__, "--phase", path, "--http", http_url,
                                 "--ws", ws_url, "--out", out.name, "--rate", str(args.rate)]
@@ -208,12 +230,17 @@ def main() -> int:
         mock.wait(10)
 
     rows = [summarize(RINGS, results["rings"]["samples"], None),
-            summarize(PYTHON, results["python"]["samples"], RINGS)]
+            summarize(PYTHON, results["python"]["samples"], RINGS),
+            summarize(RINGS_PY, results["rings_py"]["samples"], None),
+            summarize(PYTHON, results["python"]["samples"], RINGS_PY)]
+    rows[2]["target"] = None
+    rows[3]["case"] = PYTHON + " (same start)"
+    rows[3]["baseline_of"] = RINGS_PY
     print(f"tick-to-strategy latency, {args.rate} msg/s firehose (bbo+trades+book), "
           f"{quotes} quotes per path")
-    print(f"{'case':<44}{'count':>8}{'p50 µs':>10}{'p99 µs':>10}{'p99.9 µs':>10}{'max µs':>10}")
+    print(f"{'case':<56}{'count':>8}{'p50 µs':>10}{'p99 µs':>10}{'p99.9 µs':>10}{'max µs':>10}")
     for row in rows:
-        print(f"{row['case']:<44}{row['count']:>8}{row['p50'] / 1e3:>10.1f}"
+        print(f"{row['case']:<56}{row['count']:>8}{row['p50'] / 1e3:>10.1f}"
               f"{row['p99'] / 1e3:>10.1f}{row['p999'] / 1e3:>10.1f}{row['max'] / 1e3:>10.1f}")
     short = [r["case"] for r in rows if r["count"] < quotes]
     poll = "busy_poll" if args.busy_poll else "epoll"
@@ -222,7 +249,10 @@ def main() -> int:
              f"process; {warmup} warm-up quotes dropped. Rings path: from the Rust feed's "
              "socket-read stamp (record ts_recv) to time.monotonic_ns() in on_quote_tick. "
              "Python path: from the moment the frame reached the Python handler (socket read "
-             "and hop into Python not counted) to the same strategy clock.")
+             "and hop into Python not counted) to the same strategy clock. The third row runs "
+             "the rings client again with each quote's start taken when its batch reached "
+             "Python, the same start as the pure-Python path (fourth row repeats that path "
+             "as its baseline).")
     if short:
         notes += f" Fewer quotes than asked for: {short}."
     if args.json:
