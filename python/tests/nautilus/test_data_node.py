@@ -299,3 +299,18 @@ def test_tls_mock_trusted_through_ca_file(paradex_mock, nautilus_node, rings_dir
     nautilus_node([strategy], data_clients={"PARADEX": data_config(mock, rings_dir, feed_name)},
                   until=lambda: len(strategy.quotes) >= 5, timeout=20)
     assert len(strategy.quotes) >= 5, "quotes over wss:// with the mock's CA"
+
+
+def test_json_only_feed(paradex_mock, nautilus_node, rings_dir, feed_name):
+    mock = paradex_mock("--md-rate", "50")
+    strategy = Recorder(RecorderConfig(instrument_id=BTC, marks=False))
+    seen: dict = {}
+
+    async def scenario(node):
+        await wait_for(lambda: len(strategy.quotes) >= 10 and len(strategy.book_states) >= 5,
+                       what="quotes and books from a JSON feed")
+        seen["seq"] = await book_matches_rest(mock, strategy)
+
+    nautilus_node([strategy], data_clients={"PARADEX": data_config(
+        mock, rings_dir, feed_name, json_only=True)}, scenario=scenario, timeout=30)
+    assert seen["seq"] > 0
