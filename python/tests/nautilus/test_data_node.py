@@ -314,3 +314,47 @@ def test_json_only_feed(paradex_mock, nautilus_node, rings_dir, feed_name):
     nautilus_node([strategy], data_clients={"PARADEX": data_config(
         mock, rings_dir, feed_name, json_only=True)}, scenario=scenario, timeout=30)
     assert seen["seq"] > 0
+
+
+def test_lapped_readers_count_the_loss_and_resnapshot_books(paradex_mock, nautilus_node,
+                                                            feed_bin, rings_dir, feed_name,
+                                                            tmp_path):
+    # An external feed with 16-slot rings and a fast market: the readers get lapped.
+    mock = paradex_mock("--md-rate", "500")
+    config = tmp_path / "feed.toml"
+    config.write_text(f"""
+url = "{mock.ws_url}"
+markets = ["BTC-USD-PERP", "ETH-USD-PERP"]
+channels = ["bbo", "trades", "book_deltas", "markets_summary", "funding_data"]
+rings_dir = "{rings_dir}"
+feed_name = "{feed_name}"
+ring_capacity = 16
+poll_mode = "epoll"
+""")
+    feed = subprocess.Popen([feed_bin, "run", "--config", str(config)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        ring = rings_dir / f"paradex.{feed_name}.book_level"
+        deadline = time.monotonic() + 10
+        while not ring.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        strategy = Recorder(RecorderConfig(instrument_id=BTC, trades=False, marks=False))
+        seen: dict = {}
+
+        async def scenario(node):
+            client = _find_client(node)
+            await wait_for(lambda: client.lost_records["book_level"] > 0
+                           and client.book_stats()["laps"] > 0
+                           and client.book_stats()["snapshots_rest"] >= 2,
+                           timeout=20, what=lambda: f"laps: {client.lost_records}, "
+                                                    f"{client.book_stats()}")
+            seen["stats"] = client.book_stats()
+
+        nautilus_node([strategy], data_clients={"PARADEX": data_config(
+            mock, rings_dir, feed_name, manage_feed=False)}, scenario=scenario, timeout=30)
+        # every lap cleared the subscriber's book before it was rebuilt from a snapshot
+        assert strategy.clears >= 1 and strategy.snapshots >= 2, seen["stats"]
+    finally:
+        if feed.poll() is None:
+            feed.kill()
+        feed.wait(10)
