@@ -87,6 +87,9 @@ pub fn reconcile(book: &OrderBook, snap: &ExchangeSnapshot) -> ReconcileReport {
         let local = book
             .by_id(u.id)
             .or_else(|| u.client_id.as_deref().and_then(|c| book.by_client_id(c)));
+        if local.is_none() && book.was_pruned(u) {
+            continue;
+        }
         if local.is_none_or(|o| differs(o, u)) {
             corrections.push(Correction::Order((*u).clone()));
         }
@@ -104,7 +107,7 @@ pub fn reconcile(book: &OrderBook, snap: &ExchangeSnapshot) -> ReconcileReport {
         }
     }
     for f in &snap.fills {
-        if !book.has_fill(f.id) {
+        if !book.has_fill(f.id) && !book.fill_was_pruned(f) {
             corrections.push(Correction::MissedFill(f.clone()));
         }
     }

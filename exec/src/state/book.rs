@@ -104,6 +104,32 @@ pub enum ApplyOutcome {
     },
 }
 
+/// How much history the book keeps: closed orders and fills beyond these bounds are pruned
+/// (oldest first), so a long session's state stays bounded. Keep it longer than any
+/// reconciliation look-back: a pruned order or fill reported again is recognised as old and
+/// ignored, never resurrected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Terminal (closed or rejected) orders kept at most.
+    pub max_closed_orders: usize,
+    /// Fills kept at most.
+    pub max_fills: usize,
+    /// Terminal orders and fills older than this (exchange time, behind the newest update
+    /// seen) are pruned too, ms; `None` = no age limit.
+    pub max_age_ms: Option<u64>,
+}
+
+impl Default for Retention {
+    /// 10 000 closed orders, 100 000 fills, 24 hours.
+    fn default() -> Self {
+        Self {
+            max_closed_orders: 10_000,
+            max_fills: 100_000,
+            max_age_ms: Some(24 * 3600 * 1000),
+        }
+    }
+}
+
 /// Orders keyed by client id and exchange id, plus fills, positions and balances.
 #[derive(Debug, Default, Clone)]
 pub struct OrderBook {
@@ -116,12 +142,37 @@ pub struct OrderBook {
     early_fills: HashMap<OrderId, i64>,
     positions: HashMap<String, Position>,
     balances: HashMap<String, Balance>,
+    retention: Retention,
+    /// Newest exchange time seen in order updates / fills, ms: the clocks of age pruning
+    /// (separate, so one source's timestamps never age out the other's records).
+    newest_order_ms: u64,
+    newest_fill_ms: u64,
+    /// Latest `last_updated_at` of a pruned order; `None` before any pruning.
+    orders_pruned_through: Option<u64>,
+    /// Latest `created_at` of a pruned fill.
+    fills_pruned_through: Option<u64>,
+    /// Pruning runs when the order / fill lists reach these lengths (amortised O(1)).
+    next_order_prune: usize,
+    next_fill_prune: usize,
 }
 
 impl OrderBook {
-    /// An empty book.
+    /// An empty book with the default [`Retention`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty book keeping `retention`.
+    pub fn with_retention(retention: Retention) -> Self {
+        Self {
+            retention,
+            ..Self::default()
+        }
+    }
+
+    /// The retention in force.
+    pub fn retention(&self) -> Retention {
+        self.retention
     }
 
     /// Records an order about to be sent (status `Submitted`).
@@ -181,7 +232,17 @@ impl OrderBook {
 
     /// Applies one exchange view of an order, in whatever order views arrive.
     pub fn apply_order(&mut self, u: &OrderUpdate) -> ApplyOutcome {
+        let outcome = self.apply_order_inner(u);
+        self.maybe_prune();
+        outcome
+    }
+
+    fn apply_order_inner(&mut self, u: &OrderUpdate) -> ApplyOutcome {
+        self.newest_order_ms = self.newest_order_ms.max(u.last_updated_at);
         let Some(i) = self.locate(u) else {
+            if self.was_pruned(u) {
+                return ApplyOutcome::Stale;
+            }
             self.insert_from(u);
             return ApplyOutcome::Created;
         };
@@ -211,9 +272,10 @@ impl OrderBook {
 
     /// Applies one fill; returns `false` for a duplicate.
     pub fn apply_fill(&mut self, f: &Fill) -> bool {
-        if !self.fill_ids.insert(f.id) {
+        if self.fill_was_pruned(f) || !self.fill_ids.insert(f.id) {
             return false;
         }
+        self.newest_fill_ms = self.newest_fill_ms.max(f.created_at);
         match self.by_id.get(&f.order_id) {
             Some(&i) => {
                 let order = &mut self.orders[i];
@@ -225,6 +287,7 @@ impl OrderBook {
             }
         }
         self.fills.push(f.clone());
+        self.maybe_prune();
         true
     }
 
@@ -270,7 +333,7 @@ impl OrderBook {
         self.by_id.get(&id).map(|&i| &self.orders[i])
     }
 
-    /// Every order ever tracked, oldest first.
+    /// Every order tracked and not pruned, oldest first.
     pub fn orders(&self) -> &[LocalOrder] {
         &self.orders
     }
@@ -285,7 +348,7 @@ impl OrderBook {
         self.fill_ids.contains(&id)
     }
 
-    /// Fills in arrival order.
+    /// Fills in arrival order (those not pruned).
     pub fn fills(&self) -> &[Fill] {
         &self.fills
     }
@@ -308,7 +371,9 @@ impl OrderBook {
     /// Takes the exchange's view of an order regardless of the transition rules (the
     /// reconciler's authority): only a strictly older `seq_no` is refused.
     pub(crate) fn adopt(&mut self, u: &OrderUpdate) {
+        self.newest_order_ms = self.newest_order_ms.max(u.last_updated_at);
         match self.locate(u) {
+            None if self.was_pruned(u) => {}
             None => self.insert_from(u),
             Some(i) => {
                 if self.orders[i].seq_no.is_some_and(|s| s > u.seq_no) {
@@ -341,6 +406,136 @@ impl OrderBook {
         self.balances.insert(b.token.clone(), b.clone());
     }
 
+    /// Whether `u` is about an order pruned from the book (closed, and no newer than what was
+    /// pruned): it must not come back.
+    pub fn was_pruned(&self, u: &OrderUpdate) -> bool {
+        u.status.is_terminal()
+            && self
+                .orders_pruned_through
+                .is_some_and(|through| u.last_updated_at <= through)
+            && self.locate(u).is_none()
+    }
+
+    /// Whether `f` is a fill pruned from the book (not applied again).
+    pub fn fill_was_pruned(&self, f: &Fill) -> bool {
+        self.fills_pruned_through
+            .is_some_and(|through| f.created_at <= through)
+            && !self.fill_ids.contains(&f.id)
+    }
+
+    /// Drops terminal orders and fills beyond the retention now (it also runs by itself as the
+    /// book grows).
+    pub fn prune(&mut self) {
+        self.prune_orders();
+        self.prune_fills();
+    }
+
+    fn maybe_prune(&mut self) {
+        if self.orders.len() >= self.next_order_prune {
+            self.prune_orders();
+        }
+        if self.fills.len() >= self.next_fill_prune {
+            self.prune_fills();
+        }
+    }
+
+    fn horizon(&self, newest_ms: u64) -> Option<u64> {
+        self.retention
+            .max_age_ms
+            .map(|age| newest_ms.saturating_sub(age))
+    }
+
+    fn prune_orders(&mut self) {
+        let horizon = self.horizon(self.newest_order_ms);
+        let mut terminal: Vec<(u64, usize)> = self
+            .orders
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.status.is_terminal())
+            .map(|(i, o)| (o.last_updated_at, i))
+            .collect();
+        terminal.sort_unstable();
+        let excess = terminal
+            .len()
+            .saturating_sub(self.retention.max_closed_orders);
+        // Orders the exchange never dated (refused or lost before it saw them) have no age:
+        // only the count bound removes them.
+        let dated = |i: usize| self.orders[i].seq_no.is_some();
+        let doomed: HashSet<usize> = terminal
+            .iter()
+            .enumerate()
+            .filter(|&(rank, &(at, i))| {
+                rank < excess || (dated(i) && horizon.is_some_and(|h| at < h))
+            })
+            .map(|(_, &(_, i))| i)
+            .collect();
+        if !doomed.is_empty() {
+            let through = terminal
+                .iter()
+                .filter(|(_, i)| doomed.contains(i))
+                .map(|&(at, _)| at)
+                .max();
+            self.orders_pruned_through = self.orders_pruned_through.max(through);
+            let kept: Vec<LocalOrder> = std::mem::take(&mut self.orders)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !doomed.contains(i))
+                .map(|(_, o)| o)
+                .collect();
+            self.orders = kept;
+            self.reindex();
+        }
+        let slack = (self.retention.max_closed_orders / 4).max(64);
+        self.next_order_prune = self.orders.len() + slack;
+    }
+
+    fn prune_fills(&mut self) {
+        let horizon = self.horizon(self.newest_fill_ms);
+        let excess = self.fills.len().saturating_sub(self.retention.max_fills);
+        // Oldest by exchange time; arrival order breaks ties.
+        let mut by_age: Vec<(u64, usize)> = self
+            .fills
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.created_at, i))
+            .collect();
+        by_age.sort_unstable();
+        let doomed: HashSet<usize> = by_age
+            .iter()
+            .enumerate()
+            .filter(|&(rank, &(at, _))| rank < excess || horizon.is_some_and(|h| at < h))
+            .map(|(_, &(_, i))| i)
+            .collect();
+        if !doomed.is_empty() {
+            let mut kept = Vec::with_capacity(self.fills.len() - doomed.len());
+            for (i, f) in std::mem::take(&mut self.fills).into_iter().enumerate() {
+                if doomed.contains(&i) {
+                    self.fills_pruned_through = self.fills_pruned_through.max(Some(f.created_at));
+                    self.fill_ids.remove(&f.id);
+                } else {
+                    kept.push(f);
+                }
+            }
+            self.fills = kept;
+        }
+        let slack = (self.retention.max_fills / 4).max(64);
+        self.next_fill_prune = self.fills.len() + slack;
+    }
+
+    /// Rebuilds the id indexes after orders were removed.
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_client.clear();
+        for (i, o) in self.orders.iter().enumerate() {
+            if let Some(id) = o.id {
+                self.by_id.insert(id, i);
+            }
+            if let Some(c) = &o.client_id {
+                self.by_client.entry(c.clone()).or_insert(i);
+            }
+        }
+    }
+
     fn locate(&self, u: &OrderUpdate) -> Option<usize> {
         self.by_id
             .get(&u.id)
@@ -369,3 +564,7 @@ impl OrderBook {
 #[cfg(test)]
 #[path = "book_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "retention_tests.rs"]
+mod retention_tests;

@@ -14,6 +14,6 @@ mod book;
 mod error;
 mod types;
 
-pub use book::{ApplyOutcome, LocalOrder, OrderBook};
+pub use book::{ApplyOutcome, LocalOrder, OrderBook, Retention};
 pub use error::{StateError, StateResult};
 pub use types::{Balance, Fill, OrderId, OrderStatus, OrderUpdate, Position};
