@@ -195,7 +195,11 @@ class ParadexDataClient(LiveMarketDataClient):
             start = "next" if existing else "oldest"
         else:
             start = "next"
-        self._open_readers(start)
+        try:
+            self._open_readers(start)
+        except Exception:
+            await self._disconnect()  # no half-started feed or readers are left behind
+            raise
         self._market_ids = {s: m for m, s in self._monitor.symbols().items()}
         missing = [m for m in markets if m not in self._market_ids]
         if missing and not self._config.manage_feed:
