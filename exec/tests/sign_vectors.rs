@@ -1,32 +1,12 @@
 //! The fast signer reproduces every SDK vector bit for bit (hash, r, s), and agrees with the
 //! reference path (`paradex_proto` hashes + `starknet_crypto::sign`) on many other inputs.
 
-use std::path::PathBuf;
-
 use paradex_exec::sign::{PrivateKey, Signer};
+use paradex_proto::test_vectors::{felt, load as vectors, text as s};
 use paradex_proto::typed_data::{
     AccountContext, Felt, OrderMessage, OrderSide, StarkSignature, verify_signature,
 };
 use serde_json::Value;
-
-fn vectors(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/paradex/vectors")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).expect("vector file is JSON");
-    doc["vectors"].as_array().expect("vectors array").clone()
-}
-
-fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
-}
-
-fn felt(v: &Value) -> Felt {
-    Felt::from_hex(s(v))
-        .or_else(|_| Felt::from_dec_str(s(v)))
-        .expect("felt")
-}
 
 fn signer_for(v: &Value) -> Signer {
     let i = &v["inputs"];

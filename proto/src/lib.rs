@@ -3,4 +3,6 @@
 
 pub mod decimal;
 pub mod sbe;
+#[cfg(feature = "test-vectors")]
+pub mod test_vectors;
 pub mod typed_data;

@@ -113,13 +113,9 @@ fn truncating_parse_matches_python_decimal() {
 
 #[test]
 fn truncating_parse_matches_sdk_signing_vectors() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/paradex/vectors/orders.json");
-    let text = std::fs::read_to_string(&path).expect("signing vectors in ../shared");
-    let doc: serde_json::Value = serde_json::from_str(&text).expect("valid json");
-    let vectors = doc["vectors"].as_array().expect("vectors array");
+    let vectors = paradex_proto::test_vectors::load("orders.json");
     assert!(!vectors.is_empty());
-    for vector in vectors {
+    for vector in &vectors {
         let inputs = &vector["inputs"];
         let message = &vector["typed_data"]["message"];
         for field in ["size", "price"] {

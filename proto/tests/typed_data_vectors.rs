@@ -2,34 +2,13 @@
 //! type and struct hashes, the message hash, and the SDK signature verifies (tampered inputs do
 //! not).
 
-use std::path::PathBuf;
-
+use paradex_proto::test_vectors::{felt, load as vectors, text};
 use paradex_proto::typed_data::{
     AccountContext, DOMAIN_TYPE, Felt, OrderMessage, OrderSide, StarkSignature, auth_struct_hash,
     domain_struct_hash, modify_order_struct_hash, onboarding_struct_hash, order_struct_hash,
     parse_felt, short_string, sn_keccak, verify_signature,
 };
 use serde_json::Value;
-
-fn vectors(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/paradex/vectors")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).expect("vector file is JSON");
-    doc["vectors"].as_array().expect("vectors array").clone()
-}
-
-fn felt(v: &Value) -> Felt {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    Felt::from_hex(s)
-        .or_else(|_| Felt::from_dec_str(s))
-        .expect("felt")
-}
-
-fn text(v: &Value) -> &str {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
-}
 
 /// Checks everything common to all vectors and returns the context.
 fn check_common(v: &Value) -> AccountContext {
