@@ -55,3 +55,51 @@ bench-quick: setup ## a seconds-long run of every bench stage (results in a temp
 	CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 \
 	$(PY) scripts/bench_report.py all --quick --python $(PY) \
 	  $(if $(wildcard $(SDK_VENV)/bin/python),--sdk-python $(SDK_VENV)/bin/python)
+
+# ---- chaos, fuzzing (engineer chaos; issue #8) ----
+FUZZ_TARGETS := sbe_decode feed_frames exec_stream rest_models ring_open
+FUZZ_TARGET_DIR ?= $(CARGO_TARGET_DIR)/fuzz
+FUZZ_CORPUS ?= $(FUZZ_TARGET_DIR)/corpus
+FUZZ_OUT ?= target/fuzz-results
+FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_RECORD_RUNS ?= 10000000
+PARADEX_CHAOS_OUT ?= target/chaos-results
+HAVE_CARGO_FUZZ = $(shell cargo +nightly fuzz --version >/dev/null 2>&1 && echo yes)
+
+.PHONY: chaos fuzz-smoke fuzz-record fuzz-seeds
+
+chaos: ## chaos + security suite against paradex-mock; rewrites tracking/chaos-test-results.md
+	rm -rf $(PARADEX_CHAOS_OUT) && mkdir -p $(PARADEX_CHAOS_OUT)
+	PARADEX_CHAOS_OUT=$(abspath $(PARADEX_CHAOS_OUT)) cargo test -p paradex-tests --test chaos -- --test-threads 1
+	python3 scripts/chaos_report.py --chaos $(PARADEX_CHAOS_OUT) --fuzz $(FUZZ_OUT) --out tracking/chaos-test-results.md
+
+fuzz-seeds:
+	CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR)/stable cargo run --quiet --release --manifest-path fuzz/Cargo.toml --bin fuzz_smoke -- --write-seeds $(FUZZ_CORPUS)/seeds
+
+fuzz-smoke: fuzz-seeds ## every fuzz target for a CI-sized run (libFuzzer if nightly + cargo-fuzz, else the stable runner)
+	@mkdir -p $(FUZZ_OUT)
+	@if [ "$(HAVE_CARGO_FUZZ)" = yes ]; then \
+	  echo "fuzz-smoke mode: libFuzzer (cargo +nightly fuzz), $(FUZZ_SMOKE_RUNS) runs per target"; \
+	  for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_CORPUS)/$$t; \
+	    CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR) cargo +nightly fuzz run --fuzz-dir fuzz --features libfuzzer -O $$t \
+	      $(FUZZ_CORPUS)/$$t $(FUZZ_CORPUS)/seeds/$$t -- -runs=$(FUZZ_SMOKE_RUNS) -seed=1 -print_final_stats=1 \
+	      2>&1 | tee $(FUZZ_OUT)/$$t.smoke.log | grep -E '^(stat::number_of_executed_units|==|SUMMARY)' ; \
+	    [ $${PIPESTATUS[0]} -eq 0 ] || exit 1; \
+	  done; \
+	else \
+	  echo "fuzz-smoke mode: stable fallback (nightly or cargo-fuzz missing): seeds + $(FUZZ_SMOKE_RUNS) mutated inputs per target"; \
+	  CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR)/stable cargo run --quiet --release --manifest-path fuzz/Cargo.toml --bin fuzz_smoke -- \
+	    --runs $(FUZZ_SMOKE_RUNS) --json $(FUZZ_OUT)/smoke-stable.json; \
+	fi
+
+fuzz-record: fuzz-seeds ## every fuzz target for >= 10 M executions under libFuzzer (nightly); logs in target/fuzz-results
+	@mkdir -p $(FUZZ_OUT)
+	@[ "$(HAVE_CARGO_FUZZ)" = yes ] || { echo "fuzz-record needs nightly and cargo-fuzz (cargo install cargo-fuzz)"; exit 1; }
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_CORPUS)/$$t; \
+	  CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR) nice -n 19 cargo +nightly fuzz run --fuzz-dir fuzz --features libfuzzer -O $$t \
+	    $(FUZZ_CORPUS)/$$t $(FUZZ_CORPUS)/seeds/$$t -- -runs=$(FUZZ_RECORD_RUNS) -print_final_stats=1 \
+	    > $(FUZZ_OUT)/$$t.record.log 2>&1 || { tail -30 $(FUZZ_OUT)/$$t.record.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units' $(FUZZ_OUT)/$$t.record.log; \
+	done
