@@ -222,15 +222,7 @@ impl ExecClient {
         timeout_ms: u64,
         ethereum_account: Option<&str>,
     ) -> PyResult<Self> {
-        let is_hex = account
-            .strip_prefix("0x")
-            .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        if !is_hex {
-            return Err(BindingError::Config(format!(
-                "account {account:?}: expected the L2 account address as 0x-prefixed hex"
-            ))
-            .into());
-        }
+        crate::signer::check_account(account)?;
         let config = client_config(http_url, ca_file, timeout_ms)?;
         let creds = Credentials::new(private_key, chain_id, account)
             .map_err(|e| rest_error(py, e, &ErrorContext::None))?;

@@ -44,6 +44,22 @@ pub(crate) fn amount_text(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Stri
         .extract::<String>()
 }
 
+/// Refuses an account that is not `0x`-prefixed hex (the short-string encoding would accept
+/// it and sign for a different account).
+pub(crate) fn check_account(account: &str) -> PyResult<()> {
+    let is_hex = account
+        .strip_prefix("0x")
+        .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if is_hex {
+        Ok(())
+    } else {
+        Err(BindingError::Config(format!(
+            "account {account:?}: expected the L2 account address as 0x-prefixed hex"
+        ))
+        .into())
+    }
+}
+
 fn order(
     market: &str,
     side: &str,
@@ -84,15 +100,7 @@ impl Signer {
     #[new]
     fn py_new(py: Python<'_>, private_key: &str, account: &str, chain_id: &str) -> PyResult<Self> {
         let key = PrivateKey::from_str_secret(private_key).map_err(BindingError::from)?;
-        let is_hex = account
-            .strip_prefix("0x")
-            .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        if !is_hex {
-            return Err(BindingError::Config(format!(
-                "account {account:?}: expected the L2 account address as 0x-prefixed hex"
-            ))
-            .into());
-        }
+        check_account(account)?;
         let context = AccountContext::new(chain_id, account).map_err(|e| {
             BindingError::Config(format!(
                 "account {account:?} / chain_id {chain_id:?}: {e}; the account is a 0x hex address \

@@ -14,7 +14,13 @@ import pytest
 
 import paradex_core as pc
 from paradex_core import errors
-from test_http_client import MockProcess, mock, mock_binary, start_mock  # noqa: F401 (fixtures)
+from test_http_client import (  # noqa: F401 (fixtures)
+    MockProcess,
+    assert_gil_released,
+    mock,
+    mock_binary,
+    start_mock,
+)
 
 CHAIN = "PRIVATE_SN_POTC_SEPOLIA"
 L1 = "0xFCAd0B19bB29D4674531d6f115237E16AfCE377c"
@@ -250,26 +256,7 @@ def test_async_twins(trader):
 
 
 def test_gil_is_released_while_a_call_waits(mock, trader):
-    mock.fault(kind="rest_delay", delay_ms=600, count=1)
-    ticks = 0
-    stop = threading.Event()
-
-    def count():
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0.001)
-
-    counter = threading.Thread(target=count)
-    counter.start()
-    try:
-        started = time.monotonic()
-        trader.positions()
-        held = time.monotonic() - started
-    finally:
-        stop.set()
-        counter.join()
-    assert held >= 0.5 and ticks > 50
+    assert_gil_released(mock, trader.positions)
 
 
 def test_stream_survives_a_failing_callback_and_reconnects(mock, trader, caplog):

@@ -68,29 +68,36 @@ impl super::client::Delivery for StreamEvent {
     }
 }
 
+/// A JSON-RPC frame whose notification data is a `D`.
 #[derive(Deserialize)]
-struct Envelope {
+pub(super) struct Envelope<D> {
     #[serde(default)]
-    method: Option<String>,
+    pub(super) method: Option<String>,
     #[serde(default)]
-    id: Option<u64>,
+    pub(super) id: Option<u64>,
+    #[serde(default = "none")]
+    pub(super) params: Option<Notification<D>>,
     #[serde(default)]
-    params: Option<Notification>,
-    #[serde(default)]
-    error: Option<RpcError>,
+    pub(super) error: Option<RpcError>,
 }
 
-#[derive(Deserialize)]
-struct Notification {
-    channel: String,
-    data: simd_json::OwnedValue,
+fn none<T>() -> Option<T> {
+    None
 }
 
+/// `params` of a subscription notification.
 #[derive(Deserialize)]
-struct RpcError {
-    code: i64,
+pub(super) struct Notification<D> {
+    pub(super) channel: String,
+    pub(super) data: D,
+}
+
+/// A JSON-RPC error.
+#[derive(Deserialize)]
+pub(super) struct RpcError {
+    pub(super) code: i64,
     #[serde(default)]
-    message: String,
+    pub(super) message: String,
 }
 
 /// Parses one text frame (simd-json parses in place, hence `&mut`).
@@ -98,7 +105,8 @@ struct RpcError {
 /// # Errors
 /// A frame that is not JSON or whose data does not match its channel's model.
 pub fn parse_frame(frame: &mut [u8]) -> Result<StreamEvent, String> {
-    let env: Envelope = simd_json::serde::from_slice(frame).map_err(|e| format!("frame: {e}"))?;
+    let env: Envelope<simd_json::OwnedValue> =
+        simd_json::serde::from_slice(frame).map_err(|e| format!("frame: {e}"))?;
     if let Some(id) = env.id {
         return Ok(StreamEvent::Reply {
             id,

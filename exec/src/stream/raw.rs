@@ -1,11 +1,10 @@
 //! Private-stream events with the exchange's JSON untouched, for bindings (Python) that hand
 //! every field to the caller.
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::client::Delivery;
-use super::messages::Frame;
+use super::messages::{Envelope, Frame};
 
 /// What a raw private stream delivers.
 #[derive(Debug, Clone)]
@@ -41,34 +40,10 @@ impl RawStreamEvent {
     }
 }
 
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    method: Option<String>,
-    #[serde(default)]
-    id: Option<u64>,
-    #[serde(default)]
-    params: Option<Notification>,
-    #[serde(default)]
-    error: Option<RpcError>,
-}
-
-#[derive(Deserialize)]
-struct Notification {
-    channel: String,
-    data: Box<RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RpcError {
-    code: i64,
-    #[serde(default)]
-    message: String,
-}
-
 impl Delivery for RawStreamEvent {
     fn parse(frame: &mut [u8]) -> Result<Frame<Self>, String> {
-        let env: Envelope = serde_json::from_slice(frame).map_err(|e| format!("frame: {e}"))?;
+        let env: Envelope<Box<RawValue>> =
+            serde_json::from_slice(frame).map_err(|e| format!("frame: {e}"))?;
         if let Some(id) = env.id {
             return Ok(Frame::Reply {
                 id,
