@@ -141,6 +141,8 @@ class Runner:
             "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.started)),
             "seconds": round(time.time() - self.started, 1),
             "machine": machine(self.python),
+            "python": self.python,
+            "sdk_python": self.sdk_python,
             "stages": self.stages,
         }
         (self.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
@@ -211,8 +213,10 @@ def machine(python: str) -> dict:
         "rustc": _cmd(["rustc", "--version"]),
         "python": _cmd([python, "-c", "import sys, numpy; print(sys.version.split()[0], "
                         "'numpy', numpy.__version__)"]),
-        "commit": _cmd(["git", "rev-parse", "--short=12", "HEAD"])
-        + (" (with uncommitted changes)" if dirty else ""),
+        # A run from an exported tree (`git archive`) names its commit in BENCH_GIT_COMMIT.
+        "commit": os.environ.get("BENCH_GIT_COMMIT")
+        or (_cmd(["git", "rev-parse", "--short=12", "HEAD"])
+            + (" (with uncommitted changes)" if dirty else "")),
         "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
     }
 
@@ -493,10 +497,15 @@ CRITERION_TARGETS = {  # (group, function) -> (summary label, target on the medi
 }
 
 
+INTERPRETERS: dict[str, str] = {}  # interpreter path -> how the record shows it
+
+
 def command_of(stage: dict | None, results: Path) -> str:
     if not stage or not stage.get("command"):
         return "—"
     cmd = STAGE_COMMANDS.get(stage["name"], stage["command"])
+    for path, shown in INTERPRETERS.items():
+        cmd = cmd.replace(path, shown)
     return "`" + cmd.replace(str(results), "target/bench-results").replace(str(REPO) + "/", "") + "`"
 
 
@@ -591,6 +600,9 @@ def render(results: Path, markdown: Path, plots: Path) -> None:
     crit = json.loads((results / "criterion.json").read_text()) \
         if (results / "criterion.json").exists() else []
     stages = {s["name"]: s for s in manifest["stages"]}
+    for key, shown in (("python", ".venv/bin/python"), ("sdk_python", "<sdk venv>/bin/python")):
+        if manifest.get(key):
+            INTERPRETERS[manifest[key]] = shown
     names = ["e2e", "ring_latency", "feed_throughput", "exec_sign", "exec_state"] + \
         [name for name, *_ in SCRIPTS]
     docs = {name: load(name) for name in names}
