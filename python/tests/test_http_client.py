@@ -152,7 +152,7 @@ def test_async_twins(mock):
 
 
 def test_errors_map_to_classes(mock):
-    http = pc.HttpClient(mock.http_url, timeout_ms=1000)
+    http = pc.HttpClient(mock.http_url, timeout_ms=300)
     with pytest.raises(errors.ExchangeError) as info:
         http.bbo("NOPE-USD-PERP")
     assert info.value.status in (400, 404) and isinstance(info.value.code, str)
@@ -167,7 +167,7 @@ def test_errors_map_to_classes(mock):
     mock.clear_faults()
     mock.fault(kind="rest_status", status=503, count=2)
     assert http.markets(), "two 503s are retried away"
-    mock.fault(kind="rest_delay", delay_ms=3000)
+    mock.fault(kind="rest_delay", delay_ms=1000)
     with pytest.raises(errors.ExecTimeoutError, match="unknown"):
         http.system_time()
     mock.clear_faults()
