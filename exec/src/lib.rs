@@ -3,10 +3,14 @@
 //! * [`sign`]: STARK signing bit-identical to the official SDK (orders ~87 µs p50 here, vs
 //!   ~310 µs with plain `starknet-crypto`), keys wiped on drop and never printed.
 //! * [`state`]: the local book of orders (by client id and exchange id), fills, positions and
-//!   balances under a strict state machine fed in any order.
+//!   balances under a strict state machine fed in any order; closed orders and fills are pruned
+//!   beyond a [`state::Retention`] and never resurrected.
 //! * [`reconcile`]: a pure function from local state and an exchange snapshot to corrections.
-//! * [`rest`]: the REST client (every order operation and query, JWT, safe retries).
-//! * [`stream`]: the private WebSocket streams with reconnect and resubscribe.
+//! * [`rest`]: the REST client (every order operation and query, JWT renewed in the background,
+//!   safe retries honouring 429 reset hints, an extra CA for https), the public
+//!   [`rest::PublicClient`], raw-JSON variants for bindings, and [`rest::Credentials::from_file`].
+//! * [`stream`]: the private WebSocket streams with reconnect and resubscribe (typed, or raw JSON
+//!   with connect/disconnect events).
 //!
 //! ```no_run
 //! use paradex_exec::reconcile::{apply, reconcile};
