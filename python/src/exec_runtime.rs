@@ -78,25 +78,34 @@ where
     let target = future.clone().unbind();
     rt.spawn(async move {
         let result = work.await;
-        Python::attach(|py| {
-            let (ok, value) = match result
-                .map_err(|e| rest_error(py, e, &context))
-                .and_then(|v| convert(py, v))
-            {
-                Ok(v) => (true, v),
-                Err(e) => (false, e.into_value(py).into_any()),
-            };
-            let delivered = complete_fn(py).and_then(|complete| {
-                event_loop.call_method1(py, "call_soon_threadsafe", (complete, target, ok, value))
+        // Waiting for the GIL happens on a blocking-pool thread, never on an I/O worker: a
+        // busy interpreter must not stall other requests or the streams.
+        let complete = move || {
+            Python::attach(|py| {
+                let (ok, value) = match result
+                    .map_err(|e| rest_error(py, e, &context))
+                    .and_then(|v| convert(py, v))
+                {
+                    Ok(v) => (true, v),
+                    Err(e) => (false, e.into_value(py).into_any()),
+                };
+                let delivered = complete_fn(py).and_then(|complete| {
+                    event_loop.call_method1(
+                        py,
+                        "call_soon_threadsafe",
+                        (complete, target, ok, value),
+                    )
+                });
+                // A closed loop (RuntimeError) has nobody left to tell; anything else is
+                // reported the way Python reports errors it cannot raise.
+                if let Err(e) = delivered
+                    && !e.is_instance_of::<pyo3::exceptions::PyRuntimeError>(py)
+                {
+                    e.write_unraisable(py, None);
+                }
             });
-            // A closed loop (RuntimeError) has nobody left to tell; anything else is
-            // reported the way Python reports errors it cannot raise.
-            if let Err(e) = delivered
-                && !e.is_instance_of::<pyo3::exceptions::PyRuntimeError>(py)
-            {
-                e.write_unraisable(py, None);
-            }
-        });
+        };
+        let _ = tokio::task::spawn_blocking(complete).await;
     });
     Ok(future)
 }
