@@ -7,15 +7,22 @@ poll returns records. Reported per mode (copy `poll()`, zero-copy `poll_view()`,
 Throughput: the writer publishes as fast as it can; Python drains in batches; reports records/s
 delivered to numpy and records lost to laps.
 
-Run with (release build of the extension first):
-    cd python && maturin develop --release && cd ..
-    python scripts/bench_python_reader.py [--records 200000] [--interval-us 20]
-Numbers on a shared 2-core VM are noisy; pin cores on a quiet machine for published figures.
+Run with (release build of the extension installed in the venv first):
+    python scripts/bench_python_reader.py [--records 200000] [--interval-us 20] [--json PATH]
+    python scripts/bench_python_reader.py --quick      # seconds-long smoke run
+`--json PATH` writes the common benchmark result file (tracking/performance-benchmarks.md).
+
+Method: Python's cyclic GC is off and the sample array pre-faulted while measuring, so a
+collection or a first-touch page fault in the harness is not counted as ring latency. The
+writer spins on one core and Python on the other: on a 2-core machine any third runnable task
+preempts one of them, and that (not the reader) sets the p99 there; pin cores on a quiet machine
+for published figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -73,7 +80,10 @@ def latency(binary: str, mode: str, records: int, interval_us: int, name: str) -
             poll = reader.poll if mode == "copy" else reader.poll_view
         now = time.monotonic_ns
         lat = np.empty(records, dtype=np.int64)
+        lat.fill(0)  # fault the pages in now, not inside the timed loop
         seen = 0
+        gc.collect()
+        gc.disable()
         writer.go()
         deadline = time.monotonic() + records * interval_us / 1e6 + 30
         while seen < records:
@@ -87,8 +97,9 @@ def latency(binary: str, mode: str, records: int, interval_us: int, name: str) -
             elif time.monotonic() > deadline:
                 break
         lat = lat[:seen][len(lat[:seen]) // 10:]  # drop the first 10% as warm-up
-        return {"mode": mode, **percentiles(lat)}
+        return {"mode": mode, **percentiles(lat), "ns": lat}
     finally:
+        gc.enable()
         writer.close()
 
 
@@ -116,27 +127,73 @@ def throughput(binary: str, mode: str, records: int, name: str) -> dict:
         writer.close()
 
 
+MODE_CASES = {
+    "copy": "rust writer -> python poll() (copy)",
+    "view": "rust writer -> python poll_view() (zero-copy)",
+    "pure": "rust writer -> pure-numpy RingFile.poll()",
+}
+
+
+def latency_row(result: dict) -> dict:
+    ns = result["ns"]
+    p50, p99, p999 = np.percentile(ns, [50, 99, 99.9])
+    return {"case": MODE_CASES[result["mode"]], "unit": "ns", "count": int(len(ns)),
+            "p50": float(p50), "p99": float(p99), "p999": float(p999),
+            "mean": float(ns.mean()), "max": float(ns.max()), "value": None,
+            "target": None if result["mode"] == "pure" else "p50 ≤ 1 µs, p99 ≤ 5 µs",
+            "baseline_of": None}
+
+
+def throughput_row(result: dict) -> dict:
+    return {"case": f"{MODE_CASES[result['mode']]} throughput", "unit": "rec/s",
+            "count": int(result["records"]), "p50": None, "p99": None, "p999": None,
+            "mean": None, "max": None, "value": float(result["records_per_s"]),
+            "target": None, "baseline_of": None}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--interval-us", type=int, default=20)
     ap.add_argument("--throughput-records", type=int, default=2_000_000)
+    ap.add_argument("--json", metavar="PATH", help="write the common benchmark result file")
+    ap.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
     args = ap.parse_args()
+    if args.quick:
+        args.records, args.throughput_records = 5_000, 200_000
     binary = writer_binary()
     name = f"paradex.bench.{os.getpid()}"
     results = {"latency": [], "throughput": []}
+    rows = []
     try:
         for mode in ("copy", "view", "pure"):
             r = latency(binary, mode, args.records, args.interval_us, f"{name}.lat.{mode}")
+            rows.append(latency_row(r))
+            r = {k: v for k, v in r.items() if k != "ns"}
             results["latency"].append(r)
             print("latency   ", json.dumps(r), flush=True)
         for mode in ("copy", "view", "pure"):
             r = throughput(binary, mode, args.throughput_records, f"{name}.thr.{mode}")
+            rows.append(throughput_row(r))
             results["throughput"].append(r)
             print("throughput", json.dumps(r), flush=True)
     finally:
         for path in Path("/dev/shm").glob(f"{name}.*"):
             path.unlink()
+    if args.json:
+        doc = {
+            "bench": "python_reader",
+            "title": "Rust writer -> Python reader latency and throughput",
+            "machine_note": f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end",
+            "rows": rows,
+            "notes": (f"one BBO every {args.interval_us} us from the ring_writer process, "
+                      f"{args.records} samples per mode (first 10% dropped as warm-up); latency "
+                      "= Python time.monotonic_ns() after the poll returns - ts_recv stamped at "
+                      "publish; GC off and samples pre-faulted while timing; throughput drains "
+                      f"{args.throughput_records} records published as fast as possible"
+                      + ("; --quick run" if args.quick else "")),
+        }
+        Path(args.json).write_text(json.dumps(doc, indent=1) + "\n")
     json.dump(results, sys.stdout, indent=1)
     print()
 

@@ -78,6 +78,12 @@ impl AnyReader {
         })
     }
 
+    /// Commits zero-copy progress: the cursor moves to `next` and `lost` lapped records are
+    /// counted (registry and header), as if the records had been read.
+    pub(crate) fn advance_to(&mut self, next: u64, lost: u64) -> u64 {
+        with_reader!(self, r => r.advance_to(next, lost))
+    }
+
     pub(crate) fn cursor(&self) -> u64 {
         with_reader!(self, r => r.cursor())
     }

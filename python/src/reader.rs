@@ -1,9 +1,9 @@
 //! `paradex_core.RingReader`: copy-mode and zero-copy reads of one ring from Python.
 //!
-//! Two cursors live here: the Rust [`paradex_ring::Reader`]'s (copy mode) and `position`, the
-//! next sequence this object hands out in either mode. Zero-copy polls move only `position`; a
-//! copy poll first brings the Rust cursor up to it. While only zero-copy polls run, the cursor
-//! the registry shows to status tools lags.
+//! Two cursors live here: the Rust [`paradex_ring::Reader`]'s and `position`, the next sequence
+//! this object hands out in either mode. A zero-copy poll commits `position` (and any lap loss)
+//! to the Rust reader with `advance_to`, so the registry shows status tools where a zero-copy
+//! reader really is; a copy poll reads from the Rust cursor, first bringing it up to `position`.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, TryLockError};
@@ -378,7 +378,7 @@ impl RingReader {
         let raise_on_lap = check_on_lap(on_lap)?;
         let this = slf.get();
         let (first, len, lost, generation) = {
-            let inner = this.inner()?;
+            let mut inner = this.inner()?;
             let mut state = this.state()?;
             state.generation += 1;
             let capacity = inner.capacity();
@@ -397,6 +397,7 @@ impl RingReader {
                 .min(max_records.map_or(u64::MAX, |m| m as u64));
             let first = state.position;
             state.position += len;
+            inner.advance_to(state.position, lost);
             state.lost += lost;
             state.last_lost = lost;
             (
