@@ -85,6 +85,29 @@ impl ExecClient {
         }))
     }
 
+    fn build(
+        py: Python<'_>,
+        creds: Credentials,
+        http_url: &str,
+        ws_url: &str,
+        ca_file: Option<&str>,
+        timeout_ms: u64,
+        ethereum_account: Option<&str>,
+    ) -> PyResult<Self> {
+        let config = client_config(http_url, ca_file, timeout_ms)?;
+        let rest = py
+            .detach(|| RestClient::new(config, creds))
+            .map_err(|e| rest_error(py, e, &ErrorContext::None))?;
+        Ok(Self {
+            rest,
+            ws_url: ws_url.to_owned(),
+            ca_file: ca_file.map(PathBuf::from),
+            ethereum_account: ethereum_account.map(str::to_owned),
+            refresh: Mutex::new(None),
+            stream: Mutex::new(None),
+        })
+    }
+
     fn lock_refresh(&self) -> std::sync::MutexGuard<'_, Option<JoinHandle<()>>> {
         self.refresh
             .lock()
@@ -223,20 +246,46 @@ impl ExecClient {
         ethereum_account: Option<&str>,
     ) -> PyResult<Self> {
         crate::signer::check_account(account)?;
-        let config = client_config(http_url, ca_file, timeout_ms)?;
         let creds = Credentials::new(private_key, chain_id, account)
             .map_err(|e| rest_error(py, e, &ErrorContext::None))?;
-        let rest = py
-            .detach(|| RestClient::new(config, creds))
-            .map_err(|e| rest_error(py, e, &ErrorContext::None))?;
-        Ok(Self {
-            rest,
-            ws_url: ws_url.to_owned(),
-            ca_file: ca_file.map(PathBuf::from),
-            ethereum_account: ethereum_account.map(str::to_owned),
-            refresh: Mutex::new(None),
-            stream: Mutex::new(None),
-        })
+        Self::build(
+            py,
+            creds,
+            http_url,
+            ws_url,
+            ca_file,
+            timeout_ms,
+            ethereum_account,
+        )
+    }
+
+    /// Like the constructor, with the key, chain id and account read from a key file:
+    /// `PARADEX_L2_PRIVATE_KEY=…`, `PARADEX_CHAIN_ID=…`, `PARADEX_ACCOUNT_ADDRESS=…` lines
+    /// (`#` comments, optional `export` and quotes). A file readable by group or others is
+    /// refused (`chmod 600` it).
+    #[staticmethod]
+    #[pyo3(signature = (path, http_url, ws_url, *, ca_file=None, timeout_ms=5000, ethereum_account=None))]
+    fn from_key_file(
+        py: Python<'_>,
+        path: PathBuf,
+        http_url: &str,
+        ws_url: &str,
+        ca_file: Option<&str>,
+        timeout_ms: u64,
+        ethereum_account: Option<&str>,
+    ) -> PyResult<Self> {
+        let creds =
+            Credentials::from_file(&path).map_err(|e| rest_error(py, e, &ErrorContext::None))?;
+        crate::signer::check_account(creds.account())?;
+        Self::build(
+            py,
+            creds,
+            http_url,
+            ws_url,
+            ca_file,
+            timeout_ms,
+            ethereum_account,
+        )
     }
 
     /// The account address, normalised (`0x` + lowercase hex without leading zeros).

@@ -112,6 +112,27 @@ def test_not_onboarded_without_l1_and_bad_keys(mock):
     onboarded.close()
 
 
+def test_key_file(mock, tmp_path):
+    key = hex(secrets.randbelow(STARK_ORDER - 1) + 1)
+    public_key = pc.Signer(key, "0x1", CHAIN).public_key
+    account = pc.HttpClient(mock.http_url).get(
+        "/onboarding", {"account_signer_type": "starknet", "public_key": public_key})["address"]
+    path = tmp_path / "paradex.key"
+    path.write_text(f"# test identity\nexport PARADEX_L2_PRIVATE_KEY={key}\n"
+                    f"PARADEX_CHAIN_ID={CHAIN}\nPARADEX_ACCOUNT_ADDRESS=\"{account}\"\n")
+    path.chmod(0o644)
+    with pytest.raises(errors.ConfigError, match="chmod 600") as info:
+        pc.ExecClient.from_key_file(path, mock.http_url, mock.ws_url, ethereum_account=L1)
+    assert key[4:20] not in str(info.value)
+    path.chmod(0o600)
+    client = pc.ExecClient.from_key_file(str(path), mock.http_url, mock.ws_url,
+                                         ethereum_account=L1)
+    assert client.public_key == public_key and int(client.account, 16) == int(account, 16)
+    client.connect()
+    assert client.positions() == []
+    client.close()
+
+
 def test_order_lifecycle_with_stream(mock):
     maker, taker = fresh_client(mock), fresh_client(mock)
     maker.connect()

@@ -208,6 +208,16 @@ class ExecClient:
         timeout_ms: int = 5000,
         ethereum_account: Optional[str] = None,
     ) -> None: ...
+    @staticmethod
+    def from_key_file(
+        path: Union[str, PathLike[str]],
+        http_url: str,
+        ws_url: str,
+        *,
+        ca_file: Optional[str] = None,
+        timeout_ms: int = 5000,
+        ethereum_account: Optional[str] = None,
+    ) -> "ExecClient": ...
     @property
     def account(self) -> str: ...
     @property
