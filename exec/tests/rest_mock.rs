@@ -345,3 +345,23 @@ async fn restart_mid_trading_reconciles_to_zero_difference() {
     assert_eq!(book.live_orders().count(), again.open_orders.len());
     assert_eq!(book.position(ETH).map(|p| p.size_e8), Some(-2_000_000));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn modify_moves_a_stops_trigger_price() {
+    let mock = start_mock().await;
+    let c = onboarded(&mock).await;
+    let stop = NewOrder {
+        order_type: "STOP_LIMIT".into(),
+        trigger_price: Some("3100".into()),
+        ..limit("stop-1", OrderSide::Buy, "0.1", "3110")
+    };
+    let created = c.create_order(&stop).await.expect("stop accepted");
+    let id = created.id.to_string();
+    let moved = NewOrder {
+        trigger_price: Some("3120".into()),
+        ..stop
+    };
+    let raw = c.modify_order_raw(&id, &moved).await.expect("modify");
+    let row: serde_json::Value = serde_json::from_slice(&raw).expect("order JSON");
+    assert_eq!(row["trigger_price"].as_str(), Some("3120"), "{row}");
+}

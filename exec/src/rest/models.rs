@@ -352,6 +352,9 @@ pub struct ModifyRequest {
     pub size: String,
     /// New price.
     pub price: String,
+    /// New trigger price of a stop / take-profit order (not part of the signed message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_price: Option<String>,
     /// `["r","s"]` over `ModifyOrder`.
     pub signature: String,
     /// Signing time, ms.

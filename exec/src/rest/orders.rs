@@ -245,6 +245,7 @@ impl RestClient {
             order_type: order.order_type.clone(),
             size: order.size.clone(),
             price: price_text,
+            trigger_price: order.trigger_price.clone(),
             signature: signed.signature.to_wire(),
             signature_timestamp: timestamp,
         };
