@@ -40,8 +40,10 @@ pub enum ConfigError {
 ///
 /// Faults (`--fault` or `POST /admin/faults`) take a JSON object, e.g.
 /// `{"kind":"ws_drop","after":100}`, `{"kind":"ws_stall","after":10,"duration_ms":3000}`,
-/// `{"kind":"ws_malformed","after":5}`, `{"kind":"ws_oversized","after":5,"bytes":20000000}`,
+/// `{"kind":"ws_malformed","after":5}`, `{"kind":"ws_truncated","after":5}`,
+/// `{"kind":"ws_oversized","after":5,"bytes":20000000}`,
 /// `{"kind":"ws_skip_seq","after":50}`, `{"kind":"rest_delay","delay_ms":500}`,
+/// `{"kind":"rest_delay_response","delay_ms":500}`,
 /// `{"kind":"rest_timeout"}`, `{"kind":"rest_status","status":503}`; optional scope fields
 /// `"sessions":N` (next N WebSocket sessions, else all), `"count":N` (next N REST requests,
 /// else all), `"channel":"<channel>"` (count only that channel's frames) and

@@ -8,9 +8,11 @@
 //! | `ws_drop` | `after` | after `after` data frames the socket is closed without a close frame |
 //! | `ws_stall` | `after`, `duration_ms?` | after `after` data frames nothing is sent (data, pings) for `duration_ms` (default: forever); the socket stays open and requests are still read |
 //! | `ws_malformed` | `after` | after `after` data frames one frame that is not valid JSON / SBE is sent |
+//! | `ws_truncated` | `after` | after `after` data frames the next frame is first sent cut to half its length (a frame that ends mid-message), then whole |
 //! | `ws_oversized` | `after`, `bytes?` | after `after` data frames one frame of `bytes` (default 20 MiB) is sent |
 //! | `ws_skip_seq` | `after` | after `after` book-delta frames one delta is not sent, so `seq_no` jumps by 2 |
 //! | `rest_delay` | `delay_ms` | each matching REST response is held for `delay_ms` |
+//! | `rest_delay_response` | `delay_ms` | each matching request is executed at once and its response held for `delay_ms` (the client may give up on an order that exists) |
 //! | `rest_timeout` | `duration_ms?` | each matching request hangs `duration_ms` (default 35 000, past Paradex's 30 s) then gets 503 |
 //! | `rest_status` | `status` | each matching request is answered with `status` (5xx or 429) and a Paradex error body |
 //!
@@ -59,6 +61,11 @@ pub enum FaultKind {
         /// Data frames delivered first.
         after: u64,
     },
+    /// Send the next frame cut short (then whole): a frame that ends mid-message.
+    WsTruncated {
+        /// Data frames delivered first.
+        after: u64,
+    },
     /// Send one frame larger than clients accept.
     WsOversized {
         /// Data frames delivered first.
@@ -75,6 +82,11 @@ pub enum FaultKind {
     /// Hold REST responses.
     RestDelay {
         /// Added latency.
+        delay_ms: u64,
+    },
+    /// Execute REST requests at once, then hold the response.
+    RestDelayResponse {
+        /// Added latency after execution.
         delay_ms: u64,
     },
     /// Hang REST requests, then answer 503.
@@ -99,6 +111,7 @@ impl FaultKind {
             Self::WsDrop { .. }
                 | Self::WsStall { .. }
                 | Self::WsMalformed { .. }
+                | Self::WsTruncated { .. }
                 | Self::WsOversized { .. }
                 | Self::WsSkipSeq { .. }
         )
@@ -201,6 +214,8 @@ pub enum FaultError {
 pub enum RestAction {
     /// Wait, then serve normally.
     Delay(Duration),
+    /// Serve now, send the response after the wait.
+    DelayResponse(Duration),
     /// Wait, then answer 503.
     Timeout(Duration),
     /// Answer with this status.
@@ -281,6 +296,9 @@ impl Faults {
         let fault = &mut list[index];
         let action = match fault.spec.kind {
             FaultKind::RestDelay { delay_ms } => RestAction::Delay(Duration::from_millis(delay_ms)),
+            FaultKind::RestDelayResponse { delay_ms } => {
+                RestAction::DelayResponse(Duration::from_millis(delay_ms))
+            }
             FaultKind::RestTimeout { duration_ms } => RestAction::Timeout(Duration::from_millis(
                 duration_ms.unwrap_or(DEFAULT_REST_TIMEOUT_MS),
             )),

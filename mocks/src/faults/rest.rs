@@ -23,6 +23,15 @@ pub async fn rest_fault_layer(
             tokio::time::sleep(delay).await;
             next.run(request).await
         }
+        Some(RestAction::DelayResponse(delay)) => {
+            // Run the handler to completion in its own task, so a client that gives up (and
+            // closes the connection) cannot cancel the execution, only miss the answer.
+            let served = tokio::spawn(next.run(request));
+            tokio::time::sleep(delay).await;
+            served
+                .await
+                .unwrap_or_else(|_| error_response(StatusCode::INTERNAL_SERVER_ERROR))
+        }
         Some(RestAction::Timeout(hang)) => {
             tokio::time::sleep(hang).await;
             error_response(StatusCode::SERVICE_UNAVAILABLE)

@@ -14,6 +14,8 @@ pub enum WsAction {
     Stall(Option<Duration>),
     /// Send one frame that does not parse, then this frame.
     Malformed,
+    /// Send the first half of this frame, then this frame.
+    Truncated,
     /// Send one frame of this many bytes, then this frame.
     Oversized(usize),
     /// Do not send this frame (a book delta: the client sees a `seq_no` gap).
@@ -52,6 +54,7 @@ impl ActiveFault {
                 WsAction::Stall(duration_ms.map(Duration::from_millis)),
             ),
             FaultKind::WsMalformed { after } => (after, WsAction::Malformed),
+            FaultKind::WsTruncated { after } => (after, WsAction::Truncated),
             FaultKind::WsOversized { after, bytes } => (
                 after,
                 WsAction::Oversized(bytes.unwrap_or(DEFAULT_OVERSIZED_BYTES)),
@@ -180,6 +183,23 @@ mod tests {
         assert_eq!(session.on_data_frame(ch, true), None);
         assert_eq!(session.on_data_frame("bbo.BTC-USD-PERP", false), None);
         assert_eq!(session.on_data_frame(ch, true), Some(WsAction::SkipFrame));
+    }
+
+    #[test]
+    fn truncated_fires_once_after_its_count() {
+        let faults = Arc::new(Faults::new());
+        faults
+            .install(FaultSpec::new(FaultKind::WsTruncated { after: 2 }).channel("bbo.X"))
+            .unwrap();
+        let mut session = SessionFaults::open(faults);
+        assert_eq!(session.on_data_frame("bbo.X", false), None);
+        assert_eq!(session.on_data_frame("trades.X", false), None);
+        assert_eq!(session.on_data_frame("bbo.X", false), None);
+        assert_eq!(
+            session.on_data_frame("bbo.X", false),
+            Some(WsAction::Truncated)
+        );
+        assert_eq!(session.on_data_frame("bbo.X", false), None);
     }
 
     #[test]

@@ -795,6 +795,20 @@ impl Session {
                 };
                 self.socket.feed(bad).await.map_err(|_| End::ClientGone)?;
             }
+            Some(WsAction::Truncated) => {
+                let cut = match &message {
+                    Message::Binary(bytes) => Message::Binary(bytes.slice(..bytes.len() / 2)),
+                    Message::Text(text) => {
+                        let mut end = text.len() / 2;
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        Message::Text(text.as_str()[..end].to_owned().into())
+                    }
+                    other => other.clone(),
+                };
+                self.socket.feed(cut).await.map_err(|_| End::ClientGone)?;
+            }
             Some(WsAction::Oversized(bytes)) => {
                 let big = match self.sbe {
                     Some(_) => Message::Binary(Bytes::from(vec![0_u8; bytes])),
