@@ -106,7 +106,13 @@ impl<'a> OrderEvent<'a> {
             received_at_us: b.i64(108),
             published_at_us: b.i64(116),
             stp: StpMode::from_u8(b.u8(124)),
-            flags: OrderFlags(b.u8(125)),
+            // Bit 5 is MMP only from version 2 (the encoder drops it below), so an older
+            // frame's bit 5 must not read as MMP.
+            flags: OrderFlags(if v >= 2 {
+                b.u8(125)
+            } else {
+                b.u8(125) & !OrderFlags::MMP
+            }),
             request_status: RequestStatus::from_u8(tail_u8(126)),
             request_type: RequestType::from_u8(tail_u8(127)),
             order_id: body.string()?,
