@@ -252,9 +252,3 @@ pub async fn orders_with_client_id(client: &RestClient, client_id: &str) -> Vec<
     ids.dedup();
     ids
 }
-
-/// `CLOCK_MONOTONIC` now, in ns.
-pub fn monotonic_ns() -> u64 {
-    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
-    u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(ts.tv_nsec).unwrap_or(0)
-}
