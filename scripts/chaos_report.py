@@ -104,7 +104,7 @@ def libfuzzer_row(target: str, log: Path) -> str | None:
     else:
         progress = PROGRESS.findall(text)
         execs = int(progress[-1][0]) if progress else 0
-        state = "stopped before the end (last progress line)"
+        state = "not finished when this report was generated (last progress line)"
     rate = stats.get("average_exec_per_sec", "—")
     result = "**CRASH** (see log)" if crashed else "0 crashes"
     return f"| `{target}` | libFuzzer | {execs:,} | {rate} | {result} | {state} |"
@@ -117,6 +117,12 @@ def fuzz_section(fuzz_dir: Path) -> list[str]:
              "(libFuzzer when nightly + cargo-fuzz exist, else the stable runner over seeds + mutated inputs).", ""]
     for kind, title in (("record", "Record runs (target ≥ 10 M executions)"), ("smoke", "Smoke runs")):
         rows = [r for t in FUZZ_TARGETS if (r := libfuzzer_row(t, fuzz_dir / f"{t}.{kind}.log"))]
+        if kind == "record":
+            # Runs that found a crash which was then fixed (the log is renamed before the rerun).
+            rows += [r.replace("| finished |", "| crashed; fixed, regression test added, rerun above |")
+                     .replace("not finished when this report was generated (last progress line)", "crashed; fixed, regression test added, rerun above")
+                     for t in FUZZ_TARGETS
+                     if (r := libfuzzer_row(t, fuzz_dir / f"{t}.crash-before-fix.log"))]
         if kind == "smoke":
             stable = fuzz_dir / "smoke-stable.json"
             if stable.exists():
