@@ -20,8 +20,11 @@ pub use mutate::Mutator;
 pub use ring::ring_open;
 pub use sbe::sbe_decode;
 
+/// A fuzz target: any bytes in, a panic on a broken property.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `cargo fuzz list` shows them.
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [
+pub const TARGETS: [(&str, Target); 5] = [
     ("sbe_decode", sbe_decode),
     ("feed_frames", feed_frames),
     ("exec_stream", exec_stream),

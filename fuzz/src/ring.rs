@@ -109,10 +109,10 @@ pub fn ring_open(data: &[u8]) {
     if let Ok(info) = inspect(&path) {
         std::hint::black_box(info);
     }
-    if mode.writer {
-        if let Ok(mut writer) = Writer::<Bbo>::create(&config) {
-            writer.publish(&Bbo::default());
-        }
+    if mode.writer
+        && let Ok(mut writer) = Writer::<Bbo>::create(&config)
+    {
+        writer.publish(&Bbo::default());
     }
     let _ = std::fs::remove_file(&path);
 }
