@@ -100,7 +100,13 @@ def libfuzzer_row(target: str, log: Path) -> str | None:
     stats = dict(STAT.findall(text))
     crashed = bool(re.search(r"==\d+==\s*ERROR|deadly signal|panicked at", text))
     if "number_of_executed_units" in stats:
-        execs, state = int(stats["number_of_executed_units"]), "finished"
+        execs = int(stats["number_of_executed_units"])
+        if "run interrupted" in text:
+            state = "interrupted (out of time)"
+        elif "-max_total_time" in text and execs < 10_000_000:
+            state = "time limit reached"
+        else:
+            state = "finished"
     else:
         progress = PROGRESS.findall(text)
         execs = int(progress[-1][0]) if progress else 0
