@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The README's demo: paradex-mock + the feed handler + a live Python reader, all on 127.0.0.1.
-# DEMO_SECONDS=N stops it after N seconds (used by CI-style runs); otherwise Ctrl-C stops it.
+# The README's demo, all on 127.0.0.1, in two parts:
+#   1. paradex-mock + the feed handler + a live Python reader of the shared-memory rings;
+#   2. a NautilusTrader node (examples/nautilus_node.py) market-making on its own paradex-mock,
+#      its data from the Rust feed and rings, its orders signed and sent by the Rust client.
+# Each part runs DEMO_SECONDS (default 15); Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${PARADEX_BIN_DIR:-${CARGO_TARGET_DIR:-$HOME/.cache/paradex-target}/release}"
@@ -40,4 +43,10 @@ TOML
 pids+=($!)
 echo "demo: paradex-feed writing /dev/shm/paradex.$feed_name.*"
 
-"$py" scripts/demo_reader.py --feed "$feed_name" --seconds "${DEMO_SECONDS:-0}"
+seconds="${DEMO_SECONDS:-15}"
+"$py" scripts/demo_reader.py --feed "$feed_name" --seconds "$seconds"
+cleanup
+pids=()
+
+echo "demo: a NautilusTrader node market-making against paradex-mock for ${seconds}s"
+"$py" examples/nautilus_node.py --seconds "$seconds" --mock-bin "$bin/paradex-mock"

@@ -11,11 +11,14 @@ use std::io::Write;
 
 fn main() -> anyhow::Result<()> {
     let config = MockConfig::parse();
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // tungstenite traces whole frames (an auth frame carries a JWT): never below debug.
+    for quiet in ["tungstenite=debug", "tokio_tungstenite=debug"] {
+        filter = filter.add_directive(quiet.parse().context("log directive")?);
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -59,8 +59,12 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn run(path: &Path, json_logs: bool) -> anyhow::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // tungstenite traces whole frames (an auth frame carries a JWT): never below debug.
+    for quiet in ["tungstenite=debug", "tokio_tungstenite=debug"] {
+        filter = filter.add_directive(quiet.parse().context("log directive")?);
+    }
     if json_logs {
         tracing_subscriber::fmt()
             .json()
