@@ -814,6 +814,11 @@ def main() -> int:
     ap.add_argument("--sdk-python", default=os.environ.get("BENCH_SDK_PYTHON") or None,
                     help="interpreter with paradex-py (SDK baseline and signing comparison)")
     args = ap.parse_args()
+    # Benches run with the package as their working directory: hand them absolute interpreters
+    # (not resolved: a venv's python must keep its venv path).
+    args.python = os.path.abspath(args.python) if os.sep in args.python else args.python
+    if args.sdk_python and os.sep in args.sdk_python:
+        args.sdk_python = os.path.abspath(args.sdk_python)
 
     scratch = Path(tempfile.mkdtemp(prefix="paradex-bench-quick-")) if args.quick else None
     results = args.out or args.results or (
