@@ -1,12 +1,16 @@
-"""Fixtures: the Rust `ring_writer` helper process and unique, cleaned-up segment names."""
+"""Fixtures: the Rust `ring_writer` helper process, unique cleaned-up segment names, and the
+`paradex-mock` process class every suite that talks to the mock uses."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import os
+import ssl
 import subprocess
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +105,67 @@ def spawn(writer_bin, ring_dir, ring_name):
     yield start
     for writer in started:
         writer.close()
+
+
+class MockExchange:
+    """A running `paradex-mock` process; stopped (SIGTERM, then SIGKILL) by `stop()`."""
+
+    def __init__(self, binary: str, *args: str):
+        self.args = args
+        self._proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True)
+        banner = self._proc.stdout.readline().split()
+        if banner[:2] != ["paradex-mock", "listening"]:
+            self.stop()
+            raise RuntimeError(f"paradex-mock did not start: {' '.join(banner)!r}")
+        fields = dict(word.split("=", 1) for word in banner[2:])
+        self.base_url: str = fields["http"]
+        self.http_url: str = f"{self.base_url}/v1"
+        self.ws_url: str = fields["ws"]
+        self.admin_url: str = fields["admin"]
+        self.ca_file: str | None = fields.get("ca")
+        self._tls = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    def request(self, method: str, url: str, body: Any = None) -> Any:
+        """One JSON request to the mock (REST or admin); returns the decoded body or None."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10, context=self._tls) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+    def rest(self, path: str) -> Any:
+        """`GET /v1<path>` (public endpoints), e.g. `rest("/bbo/BTC-USD-PERP")`."""
+        return self.request("GET", f"{self.http_url}{path}")
+
+    def fault(self, spec: dict | list[dict]) -> list[int]:
+        """Installs fault(s) (`{"kind": "ws_drop", "after": 100}`, ...); returns their ids."""
+        return self.request("POST", f"{self.admin_url}/faults", spec)["ids"]
+
+    def clear_faults(self) -> None:
+        self.request("DELETE", f"{self.admin_url}/faults")
+
+    def restart(self, down_ms: int = 0) -> None:
+        """Drops every connection and serves again on the same port after `down_ms`."""
+        self.request("POST", f"{self.admin_url}/restart", {"down_ms": down_ms})
+
+    def account_of(self, public_key: str) -> str:
+        """The account address the exchange derives for a STARK public key."""
+        return self.rest(f"/onboarding?account_signer_type=starknet&public_key={public_key}")[
+            "address"]
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(10)
+        if self._proc.stdout:
+            self._proc.stdout.close()

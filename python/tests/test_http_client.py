@@ -4,61 +4,32 @@ asyncio), exact decimal strings, pagination, error classes, and the GIL released
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
 import threading
 import time
-import urllib.request
 from typing import Any
 
 import pytest
 
 import paradex_core as pc
-from conftest import cargo_executable
+from conftest import MockExchange, cargo_executable
 from paradex_core import errors
 
 
-class MockProcess:
-    """A running `paradex-mock`; `stop()` terminates and reaps it (idempotent)."""
+class MockProcess(MockExchange):
+    """The mock for the Rust clients' tests: quiet unless `--md-rate` is given, `http_url` is the
+    REST base without `/v1` (what `HttpClient` / `ExecClient` take)."""
 
     def __init__(self, binary: str, *args: str):
         quiet = [] if "--md-rate" in args else ["--md-rate", "0"]
-        self._proc = subprocess.Popen([binary, *quiet, *args], stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL, text=True)
-        words = self._proc.stdout.readline().split()
-        if words[:2] != ["paradex-mock", "listening"]:
-            self.stop()
-            raise RuntimeError(f"paradex-mock did not start: {words!r}")
-        fields = dict(word.split("=", 1) for word in words[2:])
-        self.http_url: str = fields["http"]
-        self.ws_url: str = fields["ws"]
-        self.admin_url: str = fields["admin"]
-        self.ca_file: str | None = fields.get("ca")
+        super().__init__(binary, *quiet, *args)
+        self.http_url = self.base_url
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.admin_url}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
+        return self.request(method, f"{self.admin_url}{path}", body)
 
     def fault(self, **spec: Any) -> None:
         """Installs one fault, e.g. `fault(kind="rest_status", status=503, count=1)`."""
-        self.admin("POST", "/faults", spec)
-
-    def clear_faults(self) -> None:
-        self.admin("DELETE", "/faults")
-
-    def stop(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(10)
-        if self._proc.stdout:
-            self._proc.stdout.close()
+        super().fault(spec)
 
 
 @pytest.fixture(scope="session")
