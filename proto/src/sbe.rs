@@ -30,6 +30,7 @@
 
 mod account;
 mod error;
+mod fields;
 mod market;
 mod message;
 mod system;

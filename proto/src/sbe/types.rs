@@ -71,6 +71,18 @@ macro_rules! wire_enum {
                 }
             }
         }
+
+        impl super::fields::WireByte for $name {
+            #[inline]
+            fn from_byte(byte: u8) -> Self {
+                Self::from_u8(byte)
+            }
+
+            #[inline]
+            fn to_byte(self) -> u8 {
+                self.to_u8()
+            }
+        }
     };
 }
 

@@ -140,8 +140,8 @@ fn truncated(frame: &[u8], offset: usize, needed: usize) -> DecodeError {
 }
 
 /// The root block: fixed-offset little-endian reads. Offsets below the template's minimum
-/// block length are always in bounds (checked by [`Frame::body`]); the `opt_*`/`tail_*`
-/// readers serve fields appended later, which a shorter block simply does not carry.
+/// block length are always in bounds (checked by [`Frame::body`]); a read past the end (a
+/// field appended later, which a shorter block does not carry) gives null or zero.
 #[derive(Clone, Copy)]
 pub(crate) struct Block<'a>(&'a [u8]);
 
@@ -168,6 +168,11 @@ impl Block<'_> {
     }
 
     #[inline]
+    pub(crate) fn u64(&self, offset: usize) -> u64 {
+        self.array(offset).map_or(0, u64::from_le_bytes)
+    }
+
+    #[inline]
     pub(crate) fn i16(&self, offset: usize) -> i16 {
         self.array(offset).map_or(0, i16::from_le_bytes)
     }
@@ -175,28 +180,6 @@ impl Block<'_> {
     #[inline]
     pub(crate) fn bytes32(&self, offset: usize) -> [u8; 32] {
         self.array(offset).unwrap_or([0; 32])
-    }
-
-    /// An appended field: present only if the version has it and the block reaches it.
-    #[inline]
-    pub(crate) fn tail<const N: usize>(
-        &self,
-        version: u16,
-        since: u16,
-        offset: usize,
-    ) -> Option<[u8; N]> {
-        if version < since {
-            return None;
-        }
-        self.array(offset)
-    }
-
-    /// An appended nullable `int64` (see [`Self::tail`]); `None` when absent or null.
-    #[inline]
-    pub(crate) fn tail_opt_i64(&self, version: u16, since: u16, offset: usize) -> Option<i64> {
-        self.tail(version, since, offset)
-            .map(i64::from_le_bytes)
-            .filter(|&v| v != NULL_I64)
     }
 }
 
