@@ -14,12 +14,15 @@ only for quotes received after the previous order went out (no queueing behind i
 - python: a Python WebSocket handler decoding JSON (`scripts/nautilus_python_ws_client.py`,
   Nautilus's own WebSocket client calling into Python) and an exec client that signs with the
   official `paradex-py` SDK and POSTs with Python's `http.client` (keep-alive). Start: when the
-  frame reached Python (its `ts_init`). End: just before the request is written.
+  frame reached Python (its `ts_init`). End: just before the request is written. paradex-py
+  runs in this interpreter if it has it; else `--sdk-python PATH` (or `BENCH_SDK_PYTHON`) names
+  the SDK virtualenv's interpreter, and the SDK signs in a persistent helper process there
+  (`bench_nautilus_order_signer.py`), one framed pipe round trip per order (reported alone).
 
 The python start is stamped later than the rust one (after the Rust socket read and the hop
 into Python), so the comparison flatters the baseline slightly.
 
-    python scripts/bench_nautilus_order.py --quick
+    python scripts/bench_nautilus_order.py --quick --sdk-python /work/venvs/sdk/bin/python
     python scripts/bench_nautilus_order.py --orders 2000 --json /tmp/nautilus_order.json
 """
 
@@ -31,6 +34,7 @@ import http.client
 import json
 import os
 import secrets
+import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -125,12 +129,64 @@ class TickToOrder(Strategy):
 # --- the pure-Python exec client (baseline only) ------------------------------------------------
 
 
+class HelperSigner:
+    """paradex-py signing in the SDK's own interpreter (`bench_nautilus_order_signer.py`,
+    started once, framed JSON over its stdin/stdout): each signature costs one round trip."""
+
+    def __init__(self, sdk_python: str, key: str, account: str) -> None:
+        from bench_nautilus_order_signer import read_frame, write_frame
+
+        self._read, self._write = read_frame, write_frame
+        self._proc = subprocess.Popen(
+            [sdk_python, str(REPO / "scripts" / "bench_nautilus_order_signer.py")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._call({"op": "init", "key": key, "account": account, "chain": CHAIN_ID})
+
+    def _call(self, request: dict) -> dict:
+        self._write(self._proc.stdin, request)
+        reply = self._read(self._proc.stdout)
+        if reply is None:
+            raise RuntimeError(f"the SDK signer exited (status {self._proc.poll()})")
+        if "error" in reply:
+            raise RuntimeError(f"the SDK signer failed: {reply['error']}")
+        return reply
+
+    def ping(self) -> None:
+        self._call({"op": "ping"})
+
+    def auth_signature(self, timestamp: int, expiry: int) -> str:
+        return self._call({"op": "auth", "timestamp": timestamp, "expiry": expiry})["signature"]
+
+    def order_body(self, **order: str) -> str:
+        return self._call({"op": "order", **order})["body"]
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()
+            try:
+                self._proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(5)
+
+
+def make_signer(sdk_python: str | None, key: str, account: str):
+    """The SDK signer: in this interpreter when it has paradex-py and no SDK interpreter was
+    named, else through the helper process in `sdk_python`."""
+    if sdk_python:
+        return HelperSigner(sdk_python, key, account)
+    from bench_nautilus_order_signer import SdkSigner
+
+    return SdkSigner(key, account, CHAIN_ID)
+
+
 class SdkExecClient(LiveExecutionClient):
     """Signs with the paradex-py SDK and posts with `http.client` on the event loop thread."""
 
     created: list[SdkExecClient] = []
 
-    def __init__(self, loop, msgbus, cache, clock, provider, config, http_url, key, account):
+    def __init__(self, loop, msgbus, cache, clock, provider, config, http_url, signer,
+                 account):
         from nautilus_trader.model.identifiers import ClientId, Venue
 
         super().__init__(loop=loop, client_id=ClientId("PARADEX"), venue=Venue("PARADEX"),
@@ -140,22 +196,11 @@ class SdkExecClient(LiveExecutionClient):
         url = urlparse(http_url)
         self._conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
         self._prefix = url.path.rstrip("/") or "/v1"
-        self._key = int(key, 16)
+        self._signer = signer
         self._account = int(account, 16)
-        self._chain = int.from_bytes(CHAIN_ID.encode(), "big")
         self._jwt = ""
         self.sent_at: dict[object, int] = {}
         self._set_account_id(AccountId(f"PARADEX-{account}"))
-
-    def _sign(self, typed_data) -> str:
-        from paradex_py.account.utils import (
-            flatten_signature,
-            message_signature,
-            typed_data_to_message_hash,
-        )
-
-        digest = typed_data_to_message_hash(typed_data, self._account)
-        return flatten_signature(list(message_signature(digest, self._key)))
 
     def _request(self, method: str, path: str, body: str | None = None,
                  headers: dict | None = None) -> tuple[int, dict]:
@@ -171,14 +216,13 @@ class SdkExecClient(LiveExecutionClient):
     async def _connect(self) -> None:
         from nautilus_trader.model.currencies import USDC
         from nautilus_trader.model.objects import AccountBalance, Money
-        from paradex_py.message.auth import build_auth_message
 
         await self._instrument_provider.initialize()
         for instrument in self._instrument_provider.list_all():
             if self._cache.instrument(instrument.id) is None:
                 self._cache.add_instrument(instrument)
         now = int(time.time())
-        signature = self._sign(build_auth_message(self._chain, now, now + 3600))
+        signature = self._signer.auth_signature(now, now + 3600)
         status, body = self._request("POST", "/auth", "", {
             "PARADEX-STARKNET-ACCOUNT": hex(self._account),
             "PARADEX-STARKNET-SIGNATURE": signature,
@@ -198,19 +242,14 @@ class SdkExecClient(LiveExecutionClient):
         self._conn.close()
 
     async def _submit_order(self, command) -> None:
-        from paradex_py.common.order import Order, OrderSide as SdkSide, OrderType
-        from paradex_py.message.order import build_order_message
-
         order = command.order
         self.generate_order_submitted(command.strategy_id, order.instrument_id,
                                       order.client_order_id, self._clock.timestamp_ns())
-        sdk_order = Order(
-            market=order.instrument_id.symbol.value, order_type=OrderType.Limit,
-            order_side=SdkSide.Buy if order.side == OrderSide.BUY else SdkSide.Sell,
-            size=order.quantity.as_decimal(), limit_price=order.price.as_decimal(),
+        body = self._signer.order_body(
+            market=order.instrument_id.symbol.value,
+            side="BUY" if order.side == OrderSide.BUY else "SELL",
+            size=str(order.quantity.as_decimal()), price=str(order.price.as_decimal()),
             client_id=order.client_order_id.value, instruction="IOC")
-        sdk_order.signature = self._sign(build_order_message(self._chain, sdk_order))
-        body = json.dumps(sdk_order.dump_to_dict())
         self.sent_at[order.client_order_id] = time.time_ns()
         status, row = self._request("POST", "/orders", body)
         if status == 201:
@@ -223,15 +262,15 @@ class SdkExecClient(LiveExecutionClient):
                                          self._clock.timestamp_ns())
 
 
-def sdk_factory(http_url: str, key: str, account: str):
+def sdk_factory(http_url: str, signer, account: str):
     from paradex_core.nautilus.factories import get_cached_instrument_provider
 
     class Factory(LiveExecClientFactory):
         @staticmethod
         def create(loop, name, config, msgbus, cache, clock):
             provider = get_cached_instrument_provider(http_url, None, config.instrument_provider)
-            client = SdkExecClient(loop, msgbus, cache, clock, provider, config, http_url, key,
-                                   account)
+            client = SdkExecClient(loop, msgbus, cache, clock, provider, config, http_url,
+                                   signer, account)
             SdkExecClient.created.append(client)
             return client
 
@@ -257,8 +296,8 @@ def rust_exec_factory():
 # --- running one path ---------------------------------------------------------------------------
 
 
-def run_path(path: str, mock, key: str, account: str, orders: int,
-             timeout: float) -> tuple[list[int], list[int]]:
+def run_path(path: str, mock, key: str, account: str, orders: int, timeout: float,
+             signer=None) -> tuple[list[int], list[int]]:
     """Runs one node until `orders` were sent; returns the tick-to-wire latencies and, for the
     same orders, the tick-to-strategy part (quote received -> `on_quote_tick`), in ns."""
     from nautilus_trader.config import LiveExecClientConfig
@@ -285,7 +324,7 @@ def run_path(path: str, mock, key: str, account: str, orders: int,
 
         execution = LiveExecClientConfig(instrument_provider=providers)
         data_factory, exec_factory = PythonWsDataClientFactory, sdk_factory(mock.http_url,
-                                                                             key, account)
+                                                                             signer, account)
     config = TradingNodeConfig(
         trader_id="BENCH-001",
         logging=LoggingConfig(log_level="ERROR", log_colors=False),
@@ -353,6 +392,16 @@ def sdk_available() -> bool:
     return importlib.util.find_spec("paradex_py") is not None
 
 
+def ipc_round_trips(signer: HelperSigner, count: int) -> list[int]:
+    """Times `count` empty requests to the signer helper: the IPC share of each signature."""
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter_ns()
+        signer.ping()
+        samples.append(time.perf_counter_ns() - start)
+    return samples
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=2000)
@@ -362,6 +411,10 @@ def main(argv: list[str] | None = None) -> int:
                                            "else built with cargo)")
     parser.add_argument("--md-rate", type=float, default=400.0,
                         help="mock quote updates per second (the tick source)")
+    parser.add_argument("--sdk-python", default=os.environ.get("BENCH_SDK_PYTHON"),
+                        help="interpreter of a virtualenv with paradex-py 0.8.2: the baseline "
+                             "signs through a helper process running it (default: "
+                             "BENCH_SDK_PYTHON, else paradex-py in this interpreter)")
     args = parser.parse_args(argv)
     orders = 200 if args.quick else args.orders
 
@@ -380,15 +433,31 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(summarize(RUST_CASE, rust, "≤ 1 ms", None))
         rows.append(summarize(RUST_CASE + " (of which quote -> on_quote_tick)", rust_part,
                               None, None))
-        if sdk_available():
-            python, python_part = run_path("python", mock, key, account, orders,
-                                           timeout=orders / 5 + 60)
-            rows.append(summarize(PYTHON_CASE, python, None, RUST_CASE))
-            rows.append(summarize(PYTHON_CASE + " (of which quote -> on_quote_tick)",
-                                  python_part, None, None))
+        if args.sdk_python or sdk_available():
+            signer = make_signer(args.sdk_python, key, account)
+            try:
+                python, python_part = run_path("python", mock, key, account, orders,
+                                               timeout=orders / 5 + 60, signer=signer)
+                rows.append(summarize(PYTHON_CASE, python, None, RUST_CASE))
+                rows.append(summarize(PYTHON_CASE + " (of which quote -> on_quote_tick)",
+                                      python_part, None, None))
+                if isinstance(signer, HelperSigner):
+                    rows.append(summarize(PYTHON_CASE + " (of which signer IPC round trip)",
+                                          ipc_round_trips(signer, orders), None, None))
+                    notes.append(
+                        f"the baseline signs with paradex-py in its own interpreter "
+                        f"({args.sdk_python}) through a persistent helper process "
+                        "(scripts/bench_nautilus_order_signer.py, length-prefixed JSON over "
+                        "pipes): each order pays one round trip, measured alone in the "
+                        "'signer IPC round trip' row and included in the baseline's figure")
+                else:
+                    notes.append("the baseline signs with paradex-py in this interpreter")
+            finally:
+                if isinstance(signer, HelperSigner):
+                    signer.close()
         else:
-            notes.append("pure-Python baseline unavailable: paradex-py is not installed "
-                         "(pip install paradex-py==0.8.2)")
+            notes.append("pure-Python baseline unavailable: paradex-py is not installed here "
+                         "and no SDK interpreter was given (--sdk-python or BENCH_SDK_PYTHON)")
             print(notes[-1], file=sys.stderr)
     finally:
         mock.stop()

@@ -27,6 +27,10 @@ use crate::words::RECORD_WORDS;
 const WRITER_CHECK_EVERY: Duration = Duration::from_millis(50);
 /// A waiting poll spins this long before it starts yielding the CPU.
 const SPIN_FOR: Duration = Duration::from_micros(50);
+/// How long a waiting poll spins (then yields) before it parks, unless told otherwise.
+const DEFAULT_SPIN: Duration = Duration::from_millis(1);
+/// A parked poll sleeps this long between looks at the ring.
+const PARK_STEP: Duration = Duration::from_micros(100);
 
 /// A reader of one ring segment (see the module docs of `paradex_core`).
 #[pyclass(module = "paradex_core._native", name = "RingReader", frozen)]
@@ -144,8 +148,16 @@ impl RingReader {
         self.dtype.bind(py).clone()
     }
 
-    /// Blocks (GIL released) until a record past `position` is published or `timeout` passes.
-    fn wait(&self, py: Python<'_>, position: u64, timeout: Duration) -> PyResult<()> {
+    /// Blocks (GIL released) until a record past `position` is published or `timeout` passes:
+    /// spins for the first `spin` (a pure spin, then yielding the CPU), then parks in
+    /// [`PARK_STEP`] sleeps.
+    fn wait(
+        &self,
+        py: Python<'_>,
+        position: u64,
+        timeout: Duration,
+        spin: Duration,
+    ) -> PyResult<()> {
         let mut guard = self.inner()?;
         let waiting: &mut AnyReader = &mut guard;
         let outcome = py.detach(move || {
@@ -168,12 +180,12 @@ impl RingReader {
                         return Some(status);
                     }
                 }
-                if waited < SPIN_FOR {
+                if waited >= spin {
+                    std::thread::sleep(PARK_STEP);
+                } else if waited < SPIN_FOR {
                     std::hint::spin_loop();
-                } else if waited < Duration::from_millis(1) {
-                    std::thread::yield_now();
                 } else {
-                    std::thread::sleep(Duration::from_micros(100));
+                    std::thread::yield_now();
                 }
             }
         });
@@ -308,23 +320,30 @@ impl RingReader {
     /// Copies every new record (at most `max_records`) into a new structured array.
     ///
     /// With `timeout` (seconds) and nothing new, waits with the GIL released; raises
-    /// `WriterDeadError` if the writer is dead, closed or replaced while waiting. A lap raises
+    /// `WriterDeadError` if the writer is dead, closed or replaced while waiting. The wait
+    /// spins for `spin` seconds (default 0.001; it burns a core meanwhile), then parks in
+    /// 100 µs sleeps: `spin=0` parks at once, `spin >= timeout` never parks. A lap raises
     /// `LappedError` (with `.lost` and `.records`) unless `on_lap="count"`.
-    #[pyo3(name = "poll", signature = (max_records=None, *, timeout=None, on_lap="raise"))]
+    #[pyo3(
+        name = "poll",
+        signature = (max_records=None, *, timeout=None, on_lap="raise", spin=None)
+    )]
     fn py_poll<'py>(
         &self,
         py: Python<'py>,
         max_records: Option<usize>,
         timeout: Option<f64>,
         on_lap: &str,
+        spin: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let raise_on_lap = check_on_lap(on_lap)?;
+        let spin = spin.map_or(Ok(DEFAULT_SPIN), |s| seconds(s, "spin"))?;
         let mut state = self.state()?;
         state.generation += 1;
         state.last_lost = 0;
         if let Some(timeout) = timeout {
             let timeout = seconds(timeout, "timeout")?;
-            self.wait(py, state.position, timeout)?;
+            self.wait(py, state.position, timeout, spin)?;
         }
         let mut inner = self.inner()?;
         let mut lost = 0;

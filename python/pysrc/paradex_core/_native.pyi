@@ -75,6 +75,7 @@ class RingReader:
         *,
         timeout: Optional[float] = None,
         on_lap: Literal["raise", "count"] = "raise",
+        spin: Optional[float] = None,
     ) -> npt.NDArray[np.void]: ...
     def poll_view(
         self, max_records: Optional[int] = None, *, on_lap: Literal["raise", "count"] = "raise"

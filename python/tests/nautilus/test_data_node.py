@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -62,6 +63,51 @@ async def book_matches_rest(mock, strategy, tries=60):
             assert asks == [(Decimal(p), Decimal(s)) for p, s in snap["asks"]]
             return snap["seq_no"]
     raise AssertionError("the strategy's book never showed a REST snapshot's sequence")
+
+
+async def book_matches_after_data(mock, strategy, what, quotes=10, books=5):
+    """Waits for quotes and book updates, then checks the book against REST (its sequence)."""
+    await wait_for(lambda: len(strategy.quotes) >= quotes and len(strategy.book_states) >= books,
+                   what=what)
+    return await book_matches_rest(mock, strategy)
+
+
+async def fresh_quotes_and_snapshot(client, strategy, snapshots, what):
+    """Waits until more quotes arrived and the book was snapshotted again since the
+    disruption (`snapshots`: the count before it)."""
+    quotes = len(strategy.quotes)
+    await wait_for(lambda: len(strategy.quotes) > quotes + 10 and strategy.snapshots > snapshots,
+                   timeout=15, what=lambda: (
+                       f"{what}: quotes {quotes} -> {len(strategy.quotes)}, snapshots "
+                       f"{snapshots} -> {strategy.snapshots}, book {client.book_stats()}"))
+
+
+@contextmanager
+def external_feed(feed_bin, mock, rings_dir, feed_name, tmp_path, ring_capacity, first_ring):
+    """A `paradex-feed run` process for BTC and ETH, killed on exit; yields once `first_ring`
+    exists."""
+    config = tmp_path / "feed.toml"
+    config.write_text(f"""
+url = "{mock.ws_url}"
+markets = ["BTC-USD-PERP", "ETH-USD-PERP"]
+channels = ["bbo", "trades", "book_deltas", "markets_summary", "funding_data"]
+rings_dir = "{rings_dir}"
+feed_name = "{feed_name}"
+ring_capacity = {ring_capacity}
+poll_mode = "epoll"
+""")
+    feed = subprocess.Popen([feed_bin, "run", "--config", str(config)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        ring = rings_dir / f"paradex.{feed_name}.{first_ring}"
+        deadline = time.monotonic() + 10
+        while not ring.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        yield feed
+    finally:
+        if feed.poll() is None:
+            feed.kill()
+        feed.wait(10)
 
 
 def ring_records(rings_dir, feed_name, kind):
@@ -185,12 +231,8 @@ def test_dropped_feed_recovers_and_the_book_is_rebuilt(paradex_mock, nautilus_no
         await wait_for(lambda: client.feed.stats()["connects"] > before, timeout=15,
                        what="the feed to reconnect")
         await asyncio.to_thread(mock.clear_faults)
-        quotes = len(strategy.quotes)
-        await wait_for(lambda: len(strategy.quotes) > quotes + 10 and strategy.snapshots >
-                       snapshots, timeout=15, what=lambda: (
-                           f"quotes and a fresh book snapshot: quotes {quotes} -> "
-                           f"{len(strategy.quotes)}, snapshots {snapshots} -> "
-                           f"{strategy.snapshots}, book {client.book_stats()}"))
+        await fresh_quotes_and_snapshot(client, strategy, snapshots,
+                                        "quotes and a fresh book snapshot")
         seen["seq"] = await book_matches_rest(mock, strategy)
         seen["reconnects"] = client.feed.stats()["reconnects"]
         seen["invalidations"] = client.book_stats()["invalidations"]
@@ -204,30 +246,13 @@ def test_dropped_feed_recovers_and_the_book_is_rebuilt(paradex_mock, nautilus_no
 def test_attached_to_an_external_feed(paradex_mock, nautilus_node, feed_bin, rings_dir,
                                       feed_name, tmp_path):
     mock = paradex_mock("--md-rate", "50")
-    config = tmp_path / "feed.toml"
-    config.write_text(f"""
-url = "{mock.ws_url}"
-markets = ["BTC-USD-PERP", "ETH-USD-PERP"]
-channels = ["bbo", "trades", "book_deltas", "markets_summary", "funding_data"]
-rings_dir = "{rings_dir}"
-feed_name = "{feed_name}"
-ring_capacity = 4096
-poll_mode = "epoll"
-""")
-    feed = subprocess.Popen([feed_bin, "run", "--config", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        ring = rings_dir / f"paradex.{feed_name}.bbo"
-        deadline = time.monotonic() + 10
-        while not ring.exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with external_feed(feed_bin, mock, rings_dir, feed_name, tmp_path, 4096, "bbo") as feed:
         strategy = Recorder(RecorderConfig(instrument_id=BTC, marks=False))
         seen: dict = {}
 
         async def scenario(node):
-            await wait_for(lambda: len(strategy.quotes) >= 10 and len(strategy.book_states) >= 5,
-                           what="data from the external feed")
-            seen["seq"] = await book_matches_rest(mock, strategy)
+            seen["seq"] = await book_matches_after_data(mock, strategy,
+                                                        "data from the external feed")
             feed.kill()
             await asyncio.to_thread(feed.wait, 10)  # reaped: its pid is gone
             client = _find_client(node)
@@ -237,10 +262,6 @@ poll_mode = "epoll"
         nautilus_node([strategy], data_clients={"PARADEX": data_config(
             mock, rings_dir, feed_name, manage_feed=False)}, scenario=scenario, timeout=40)
         assert seen["seq"] > 0
-    finally:
-        if feed.poll() is None:
-            feed.kill()
-        feed.wait(10)
 
 
 def test_attach_without_a_feed_fails_clearly(paradex_mock, rings_dir, feed_name):
@@ -278,12 +299,8 @@ def test_a_managed_feed_that_stops_is_restarted(paradex_mock, nautilus_node, rin
         await asyncio.to_thread(old.stop)  # as if the feed thread had died
         await wait_for(lambda: client.feed_restarts >= 1 and client.feed is not old,
                        timeout=10, what="the supervisor to restart the feed")
-        quotes = len(strategy.quotes)
-        await wait_for(lambda: len(strategy.quotes) > quotes + 10 and strategy.snapshots >
-                       snapshots, what=lambda: (
-                           f"quotes and a fresh book from the new feed: quotes {quotes} -> "
-                           f"{len(strategy.quotes)}, snapshots {snapshots} -> "
-                           f"{strategy.snapshots}, stats {client.feed.stats()}"))
+        await fresh_quotes_and_snapshot(client, strategy, snapshots,
+                                        "quotes and a fresh book from the new feed")
         seen["seq"] = await book_matches_rest(mock, strategy)
 
     nautilus_node([strategy], data_clients={"PARADEX": data_config(mock, rings_dir, feed_name)},
@@ -307,9 +324,8 @@ def test_json_only_feed(paradex_mock, nautilus_node, rings_dir, feed_name):
     seen: dict = {}
 
     async def scenario(node):
-        await wait_for(lambda: len(strategy.quotes) >= 10 and len(strategy.book_states) >= 5,
-                       what="quotes and books from a JSON feed")
-        seen["seq"] = await book_matches_rest(mock, strategy)
+        seen["seq"] = await book_matches_after_data(mock, strategy,
+                                                    "quotes and books from a JSON feed")
 
     nautilus_node([strategy], data_clients={"PARADEX": data_config(
         mock, rings_dir, feed_name, json_only=True)}, scenario=scenario, timeout=30)
@@ -321,23 +337,7 @@ def test_lapped_readers_count_the_loss_and_resnapshot_books(paradex_mock, nautil
                                                             tmp_path):
     # An external feed with 16-slot rings and a fast market: the readers get lapped.
     mock = paradex_mock("--md-rate", "500")
-    config = tmp_path / "feed.toml"
-    config.write_text(f"""
-url = "{mock.ws_url}"
-markets = ["BTC-USD-PERP", "ETH-USD-PERP"]
-channels = ["bbo", "trades", "book_deltas", "markets_summary", "funding_data"]
-rings_dir = "{rings_dir}"
-feed_name = "{feed_name}"
-ring_capacity = 16
-poll_mode = "epoll"
-""")
-    feed = subprocess.Popen([feed_bin, "run", "--config", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        ring = rings_dir / f"paradex.{feed_name}.book_level"
-        deadline = time.monotonic() + 10
-        while not ring.exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with external_feed(feed_bin, mock, rings_dir, feed_name, tmp_path, 16, "book_level"):
         strategy = Recorder(RecorderConfig(instrument_id=BTC, trades=False, marks=False))
         seen: dict = {}
 
@@ -354,7 +354,3 @@ poll_mode = "epoll"
             mock, rings_dir, feed_name, manage_feed=False)}, scenario=scenario, timeout=30)
         # every lap cleared the subscriber's book before it was rebuilt from a snapshot
         assert strategy.clears >= 1 and strategy.snapshots >= 2, seen["stats"]
-    finally:
-        if feed.poll() is None:
-            feed.kill()
-        feed.wait(10)

@@ -6,6 +6,12 @@ reader thread per ring kind waits in `RingReader.poll` with the GIL released, tu
 of subscribed instruments into Nautilus objects built from raw fixed-point values, and hands
 them to `_handle_data`, which is thread-safe (it queues onto the event loop).
 
+How a reader waits is `reader_wait` (see the config). Objects are delivered on the event loop,
+never on the reader thread: 1.221's `_handle_data` -> `LiveDataEngine.process` posts each one
+with `loop.call_soon_threadsafe` into the engine's data queue, which is exactly what Nautilus's
+own pyo3 adapters do from their network threads; running the engine and strategies on a reader
+thread instead would race the event loop's own handlers (timers, order events, commands).
+
 Timestamps: `ts_event` is the exchange time; `ts_init` is the moment the feed received the
 frame (the record's `CLOCK_MONOTONIC` receive time mapped to Unix time with the offset
 measured at connect, `monotonic_to_unix_ns`).
@@ -71,6 +77,8 @@ from paradex_core.nautilus.data_feed import (
     HealthWatch,
     default_feed_name,
     feed_config_toml,
+    precise_sleeps,
+    reader_spin_s,
     ring_path,
 )
 from paradex_core.nautilus.data_requests import (
@@ -321,11 +329,14 @@ class ParadexDataClient(LiveMarketDataClient):
         poll = reader.poll
         stop = self._halt
         is_book = kind == "book_level"
+        spin = reader_spin_s(self._config, kind, POLL_TIMEOUT_S)
+        if spin < POLL_TIMEOUT_S:
+            precise_sleeps()
         while not stop.is_set():
             if is_book:
                 self._drain_book_commands()
             try:
-                records = poll(POLL_BATCH, timeout=POLL_TIMEOUT_S, on_lap="count")
+                records = poll(POLL_BATCH, timeout=POLL_TIMEOUT_S, on_lap="count", spin=spin)
             except pc.WriterDeadError:
                 stop.wait(0.1)  # the supervisor reports it and restarts a managed feed
                 continue
