@@ -4,18 +4,11 @@ mod rest_common;
 
 use axum::http::{Method, StatusCode};
 use base64::Engine as _;
+use paradex_mock::exchange::Side;
 use paradex_mock::exchange::num::parse;
-use paradex_mock::exchange::{Level, Side};
 use paradex_mock::rest::RestSettings;
 use rest_common::*;
 use serde_json::{Value, json};
-
-fn lvl(price: &str, size: &str) -> Level {
-    Level {
-        price: parse(price).unwrap(),
-        size: parse(size).unwrap(),
-    }
-}
 
 #[tokio::test]
 async fn public_endpoints_match_the_samples() {
@@ -58,40 +51,24 @@ async fn public_endpoints_match_the_samples() {
         ),
     ];
     for (uri, file) in cases {
-        let (status, _, body) = call(&m.app, Method::GET, uri, None, &[], None).await;
+        let (status, body) = get(&m.app, uri, None).await;
         expect(status, &body, StatusCode::OK);
         assert_shape(&sample(file), &body, uri);
     }
 
-    let (_, _, book) = call(
-        &m.app,
-        Method::GET,
-        "/v1/orderbook/BTC-USD-PERP",
-        None,
-        &[],
-        None,
-    )
-    .await;
+    let (_, book) = get(&m.app, "/v1/orderbook/BTC-USD-PERP", None).await;
     assert_eq!(book["bids"], json!([["64990", "0.5"], ["64980", "1"]]));
     assert_eq!(book["asks"], json!([["65010", "0.3"]]));
-    let (_, _, bbo) = call(&m.app, Method::GET, "/v1/bbo/BTC-USD-PERP", None, &[], None).await;
+    let (_, bbo) = get(&m.app, "/v1/bbo/BTC-USD-PERP", None).await;
     assert_eq!(
         (bbo["bid"].as_str(), bbo["ask_size"].as_str()),
         (Some("64990"), Some("0.3"))
     );
     assert_eq!(bbo["seq_no"], book["seq_no"]);
-    let (_, _, trades) = call(
-        &m.app,
-        Method::GET,
-        "/v1/trades?market=BTC-USD-PERP",
-        None,
-        &[],
-        None,
-    )
-    .await;
+    let (_, trades) = get(&m.app, "/v1/trades?market=BTC-USD-PERP", None).await;
     assert_eq!(trades["results"][0]["price"], "65010");
     assert_eq!(trades["results"][0]["side"], "BUY");
-    let (_, _, time) = call(&m.app, Method::GET, "/v1/system/time", None, &[], None).await;
+    let (_, time) = get(&m.app, "/v1/system/time", None).await;
     assert!(
         time["server_time"]
             .as_str()
@@ -100,12 +77,9 @@ async fn public_endpoints_match_the_samples() {
             .unwrap()
             > 1_700_000_000_000
     );
-    let (_, _, onboarding) = call(
+    let (_, onboarding) = get(
         &m.app,
-        Method::GET,
         &format!("/v1/onboarding?public_key={PUBLIC_KEY}"),
-        None,
-        &[],
         None,
     )
     .await;
@@ -154,7 +128,7 @@ async fn public_errors_have_the_api_error_shape() {
         ),
     ];
     for (uri, status, code) in cases {
-        let (got, _, body) = call(&m.app, Method::GET, uri, None, &[], None).await;
+        let (got, body) = get(&m.app, uri, None).await;
         assert_eq!(got, status, "{uri}: {body}");
         assert_eq!(body["error"], code, "{uri}");
         assert_shape(&sample("rest_error_not_onboarded.json"), &body, uri);
@@ -235,12 +209,9 @@ async fn onboarding_with_the_sdk_vector_then_auth() {
     )
     .await;
     assert_eq!(again, Value::Null, "idempotent");
-    let (_, _, onboarding) = call(
+    let (_, onboarding) = get(
         &m.app,
-        Method::GET,
         &format!("/v1/onboarding?public_key={PUBLIC_KEY}"),
-        None,
-        &[],
         None,
     )
     .await;
@@ -274,8 +245,7 @@ async fn onboarding_with_the_sdk_vector_then_auth() {
         (claims["sub"].as_str(), claims["typ"].as_str()),
         (Some(ADDRESS), Some("at+JWT"))
     );
-    let (status, _, account) =
-        call(&m.app, Method::GET, "/v1/account", Some(&token), &[], None).await;
+    let (status, account) = get(&m.app, "/v1/account", Some(&token)).await;
     expect(status, &account, StatusCode::OK);
     assert_eq!(account["total_collateral"], "100000");
 }
@@ -361,7 +331,7 @@ async fn auth_rejects_bad_headers_and_signatures() {
 #[tokio::test]
 async fn private_endpoints_reject_missing_bad_and_expired_tokens() {
     let m = mock(true, RestSettings::default());
-    let (status, _, body) = call(&m.app, Method::GET, "/v1/account", None, &[], None).await;
+    let (status, body) = get(&m.app, "/v1/account", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         body,
@@ -380,7 +350,7 @@ async fn private_endpoints_reject_missing_bad_and_expired_tokens() {
     let tampered = format!("{good}x");
     for token in [expired.as_str(), foreign.as_str(), tampered.as_str(), "abc"] {
         for uri in ["/v1/account", "/v1/orders", "/v1/fills", "/v1/positions"] {
-            let (status, _, body) = call(&m.app, Method::GET, uri, Some(token), &[], None).await;
+            let (status, body) = get(&m.app, uri, Some(token)).await;
             assert_eq!(
                 (status, body["error"].as_str()),
                 (StatusCode::UNAUTHORIZED, Some("INVALID_TOKEN")),
@@ -389,7 +359,7 @@ async fn private_endpoints_reject_missing_bad_and_expired_tokens() {
         }
     }
     // Like Paradex, the token is checked before routing.
-    let (status, _, body) = call(&m.app, Method::GET, "/v1/nothing/here", None, &[], None).await;
+    let (status, body) = get(&m.app, "/v1/nothing/here", None).await;
     assert_eq!(
         (status, body),
         (
@@ -397,35 +367,19 @@ async fn private_endpoints_reject_missing_bad_and_expired_tokens() {
             sample("rest_error_invalid_token.json")
         )
     );
-    let (status, _, body) = call(
-        &m.app,
-        Method::GET,
-        "/v1/nothing/here",
-        Some(&good),
-        &[],
-        None,
-    )
-    .await;
+    let (status, body) = get(&m.app, "/v1/nothing/here", Some(&good)).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
     );
     // Signed for an account the exchange does not know.
     let stranger = m.auth.issue_token("0x99");
-    let (status, _, body) = call(
-        &m.app,
-        Method::GET,
-        "/v1/account",
-        Some(&stranger),
-        &[],
-        None,
-    )
-    .await;
+    let (status, body) = get(&m.app, "/v1/account", Some(&stranger)).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("NOT_ONBOARDED"))
     );
-    let (status, _, _) = call(&m.app, Method::GET, "/v1/account", Some(&good), &[], None).await;
+    let (status, _) = get(&m.app, "/v1/account", Some(&good)).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -463,9 +417,9 @@ async fn rate_limit_answers_429_with_headers() {
         .auth
         .issue_token_at(ADDRESS, paradex_mock::auth::unix_now_secs() - 1);
     for token in [&first, &second, &first] {
-        let (status, _, _) = call(&m.app, Method::GET, "/v1/account", Some(token), &[], None).await;
+        let (status, _) = get(&m.app, "/v1/account", Some(token)).await;
         assert_eq!(status, StatusCode::OK);
     }
-    let (status, _, _) = call(&m.app, Method::GET, "/v1/account", Some(&second), &[], None).await;
+    let (status, _) = get(&m.app, "/v1/account", Some(&second)).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }

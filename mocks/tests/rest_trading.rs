@@ -5,7 +5,6 @@
 mod rest_common;
 
 use axum::http::{Method, StatusCode};
-use paradex_mock::exchange::Level;
 use paradex_mock::exchange::num::parse;
 use paradex_mock::rest::RestSettings;
 use rest_common::*;
@@ -13,24 +12,8 @@ use serde_json::{Value, json};
 
 const ETH: &str = "ETH-USD-PERP";
 
-fn lvl(price: &str, size: &str) -> Level {
-    Level {
-        price: parse(price).unwrap(),
-        size: parse(size).unwrap(),
-    }
-}
-
 async fn post_order(m: &Mock, token: &str, body: &Value) -> (StatusCode, Value) {
-    let (status, _, body) = call(
-        &m.app,
-        Method::POST,
-        "/v1/orders",
-        Some(token),
-        &[],
-        Some(body),
-    )
-    .await;
-    (status, body)
+    send(&m.app, Method::POST, "/v1/orders", Some(token), Some(body)).await
 }
 
 #[tokio::test]
@@ -80,12 +63,11 @@ async fn order_lifecycle_over_rest() {
         (status, err["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("INVALID_TIMESTAMP"))
     );
-    let (status, _, err) = call(
+    let (status, err) = send(
         &m.app,
         Method::POST,
         "/v1/orders",
         Some(&token),
-        &[],
         Some(&json!({"market": ETH})),
     )
     .await;
@@ -95,47 +77,22 @@ async fn order_lifecycle_over_rest() {
     );
 
     // Get, get by client id, list open.
-    let (status, _, got) = call(
-        &m.app,
-        Method::GET,
-        &format!("/v1/orders/{id}"),
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (status, got) = get(&m.app, &format!("/v1/orders/{id}"), Some(&token)).await;
     expect(status, &got, StatusCode::OK);
     assert_eq!(got["status"], "OPEN");
-    let (_, _, by_cid) = call(
-        &m.app,
-        Method::GET,
-        "/v1/orders/by_client_id/cid-1",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (_, by_cid) = get(&m.app, "/v1/orders/by_client_id/cid-1", Some(&token)).await;
     assert_eq!(by_cid["id"], json!(id));
-    let (_, _, open) = call(
-        &m.app,
-        Method::GET,
-        "/v1/orders?market=ETH-USD-PERP",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (_, open) = get(&m.app, "/v1/orders?market=ETH-USD-PERP", Some(&token)).await;
     assert_shape(&sample("rest_orders_open.json"), &open, "open");
     assert_eq!(open["results"].as_array().unwrap().len(), 1);
 
     // Modify, signed as ModifyOrder; a plain Order signature is refused.
     let modify = modify_body(&id, ETH, "BUY", "0.2", "2995");
-    let (status, _, modified) = call(
+    let (status, modified) = send(
         &m.app,
         Method::PUT,
         &format!("/v1/orders/{id}"),
         Some(&token),
-        &[],
         Some(&modify),
     )
     .await;
@@ -150,12 +107,11 @@ async fn order_lifecycle_over_rest() {
     );
     let mut as_order = order_body(ETH, "BUY", "LIMIT", "0.3", Some("2995"), "");
     as_order["id"] = json!(id);
-    let (status, _, err) = call(
+    let (status, err) = send(
         &m.app,
         Method::PUT,
         &format!("/v1/orders/{id}"),
         Some(&token),
-        &[],
         Some(&as_order),
     )
     .await;
@@ -165,48 +121,30 @@ async fn order_lifecycle_over_rest() {
     );
 
     // Cancel by id: 204; again: ORDER_IS_CLOSED; unknown: ORDER_ID_NOT_FOUND.
-    let (status, _, empty) = call(
+    let (status, empty) = send(
         &m.app,
         Method::DELETE,
         &format!("/v1/orders/{id}"),
         Some(&token),
-        &[],
         None,
     )
     .await;
     assert_eq!((status, empty), (StatusCode::NO_CONTENT, Value::Null));
-    let (_, _, err) = call(
+    let (_, err) = send(
         &m.app,
         Method::DELETE,
         &format!("/v1/orders/{id}"),
         Some(&token),
-        &[],
         None,
     )
     .await;
     assert_eq!(err["error"], "ORDER_IS_CLOSED");
-    let (status, _, err) = call(
-        &m.app,
-        Method::DELETE,
-        "/v1/orders/42",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (status, err) = send(&m.app, Method::DELETE, "/v1/orders/42", Some(&token), None).await;
     assert_eq!(
         (status, err["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("ORDER_ID_NOT_FOUND"))
     );
-    let (_, _, closed) = call(
-        &m.app,
-        Method::GET,
-        &format!("/v1/orders/{id}"),
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (_, closed) = get(&m.app, &format!("/v1/orders/{id}"), Some(&token)).await;
     assert_eq!(
         (closed["status"].as_str(), closed["cancel_reason"].as_str()),
         (Some("CLOSED"), Some("USER_CANCELED"))
@@ -225,47 +163,39 @@ async fn order_lifecycle_over_rest() {
         &order_body(ETH, "SELL", "LIMIT", "0.1", Some("3010"), "cid-b"),
     )
     .await;
-    let (status, _, _) = call(
+    let (status, _) = send(
         &m.app,
         Method::DELETE,
         "/v1/orders/by_client_id/cid-a?market=ETH-USD-PERP",
         Some(&token),
-        &[],
         None,
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (_, _, got) = call(
+    let (_, got) = get(
         &m.app,
-        Method::GET,
         &format!("/v1/orders/{}", a["id"].as_str().unwrap()),
         Some(&token),
-        &[],
-        None,
     )
     .await;
     assert_eq!(got["cancel_reason"], "USER_CANCELED");
-    let (status, _, _) = call(
+    let (status, _) = send(
         &m.app,
         Method::DELETE,
         "/v1/orders?market=ETH-USD-PERP",
         Some(&token),
-        &[],
         None,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, _, open) = call(&m.app, Method::GET, "/v1/orders", Some(&token), &[], None).await;
+    let (_, open) = get(&m.app, "/v1/orders", Some(&token)).await;
     assert_eq!(open["results"], json!([]));
 
     // History: newest first, filtered, shaped like the sample.
-    let (_, _, history) = call(
+    let (_, history) = get(
         &m.app,
-        Method::GET,
         "/v1/orders-history?market=ETH-USD-PERP&status=CLOSED",
         Some(&token),
-        &[],
-        None,
     )
     .await;
     assert_shape(&sample("rest_orders_history.json"), &history, "history");
@@ -286,12 +216,11 @@ async fn batch_create_and_cancel() {
         order_body(ETH, "BUY", "LIMIT", "0.1", Some("1"), "b-2"),
         order_body(ETH, "SELL", "LIMIT", "0.1", Some("3010"), "b-3"),
     ]);
-    let (status, _, body) = call(
+    let (status, body) = send(
         &m.app,
         Method::POST,
         "/v1/orders/batch",
         Some(&token),
-        &[],
         Some(&batch),
     )
     .await;
@@ -303,12 +232,11 @@ async fn batch_create_and_cancel() {
     // One bad signature rejects the whole batch; so do 0 and 11 orders.
     let mut forged = batch.clone();
     forged[2]["price"] = json!("3020");
-    let (status, _, err) = call(
+    let (status, err) = send(
         &m.app,
         Method::POST,
         "/v1/orders/batch",
         Some(&token),
-        &[],
         Some(&forged),
     )
     .await;
@@ -320,28 +248,26 @@ async fn batch_create_and_cancel() {
         let many: Vec<Value> = (0..n)
             .map(|i| order_body(ETH, "BUY", "LIMIT", "0.1", Some("2990"), &format!("m-{i}")))
             .collect();
-        let (_, _, err) = call(
+        let (_, err) = send(
             &m.app,
             Method::POST,
             "/v1/orders/batch",
             Some(&token),
-            &[],
             Some(&json!(many)),
         )
         .await;
         assert_eq!(err["error"], "BATCH_SIZE_OUT_OF_RANGE", "{n}");
     }
-    let (_, _, open) = call(&m.app, Method::GET, "/v1/orders", Some(&token), &[], None).await;
+    let (_, open) = get(&m.app, "/v1/orders", Some(&token)).await;
     assert_eq!(open["results"].as_array().unwrap().len(), 2);
 
     let first = body["orders"][0]["id"].as_str().unwrap();
     let cancel = json!({ "order_ids": [first, "999"], "client_order_ids": ["b-3"] });
-    let (status, _, result) = call(
+    let (status, result) = send(
         &m.app,
         Method::DELETE,
         "/v1/orders/batch",
         Some(&token),
-        &[],
         Some(&cancel),
     )
     .await;
@@ -388,15 +314,7 @@ async fn fills_positions_account_and_funding_after_trading() {
     .await;
     expect(status, &created, StatusCode::CREATED);
     assert_eq!(created["price"], "0");
-    let (_, _, got) = call(
-        &m.app,
-        Method::GET,
-        "/v1/orders/by_client_id/mkt",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (_, got) = get(&m.app, "/v1/orders/by_client_id/mkt", Some(&token)).await;
     assert_eq!(
         (got["status"].as_str(), got["avg_fill_price"].as_str()),
         (Some("CLOSED"), Some("3001"))
@@ -425,11 +343,11 @@ async fn fills_positions_account_and_funding_after_trading() {
         ),
     ];
     for (uri, file) in cases {
-        let (status, _, body) = call(&m.app, Method::GET, uri, Some(&token), &[], None).await;
+        let (status, body) = get(&m.app, uri, Some(&token)).await;
         expect(status, &body, StatusCode::OK);
         assert_shape(&sample(file), &body, uri);
     }
-    let (_, _, fills) = call(&m.app, Method::GET, "/v1/fills", Some(&token), &[], None).await;
+    let (_, fills) = get(&m.app, "/v1/fills", Some(&token)).await;
     let rows = fills["results"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(
@@ -440,15 +358,7 @@ async fn fills_positions_account_and_funding_after_trading() {
         ),
         (Some("SELL"), Some("2999"), Some("-0.8"))
     );
-    let (_, _, positions) = call(
-        &m.app,
-        Method::GET,
-        "/v1/positions",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (_, positions) = get(&m.app, "/v1/positions", Some(&token)).await;
     let position = &positions["results"][0];
     assert_eq!(
         (
@@ -458,28 +368,17 @@ async fn fills_positions_account_and_funding_after_trading() {
         ),
         (Some("0.6"), Some("LONG"), Some("3001"))
     );
-    let (_, _, payments) = call(
+    let (_, payments) = get(
         &m.app,
-        Method::GET,
         "/v1/funding/payments?market=ETH-USD-PERP",
         Some(&token),
-        &[],
-        None,
     )
     .await;
     assert_eq!(
         payments["results"][0]["payment"], "-0.18",
         "0.6 long × 0.0001 × 3000"
     );
-    let (status, _, err) = call(
-        &m.app,
-        Method::GET,
-        "/v1/funding/payments",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (status, err) = get(&m.app, "/v1/funding/payments", Some(&token)).await;
     assert_eq!(
         (status, err["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("INVALID_REQUEST_PARAMETER"))
@@ -504,7 +403,7 @@ async fn fills_paginate_with_cursors() {
     let mut seen = Vec::new();
     let mut uri = "/v1/fills?page_size=3".to_owned();
     loop {
-        let (status, _, page) = call(&m.app, Method::GET, &uri, Some(&token), &[], None).await;
+        let (status, page) = get(&m.app, &uri, Some(&token)).await;
         expect(status, &page, StatusCode::OK);
         let rows = page["results"].as_array().unwrap();
         assert!(rows.len() <= 3);
@@ -525,14 +424,6 @@ async fn fills_paginate_with_cursors() {
     let mut sorted = seen.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(seen, sorted, "newest first, no repeats");
-    let (_, _, err) = call(
-        &m.app,
-        Method::GET,
-        "/v1/fills?page_size=5001",
-        Some(&token),
-        &[],
-        None,
-    )
-    .await;
+    let (_, err) = get(&m.app, "/v1/fills?page_size=5001", Some(&token)).await;
     assert_eq!(err["error"], "INVALID_REQUEST_PARAMETER");
 }

@@ -10,7 +10,8 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use paradex_mock::auth::{AuthService, unix_now_ms, unix_now_secs};
-use paradex_mock::exchange::{Exchange, ExchangeConfig, SeedAccount};
+use paradex_mock::exchange::num::parse;
+use paradex_mock::exchange::{Exchange, ExchangeConfig, Level, SeedAccount};
 use paradex_mock::rest::{RestSettings, router};
 use paradex_proto::typed_data::{AccountContext, Felt, OrderMessage, OrderSide, StarkSignature};
 use serde_json::{Value, json};
@@ -179,6 +180,31 @@ pub async fn call(
         serde_json::from_slice(&bytes).unwrap()
     };
     (status, headers, json)
+}
+
+/// A request without extra headers: status and JSON body (`Null` when empty).
+pub async fn send(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let (status, _, body) = call(app, method, uri, token, &[], body).await;
+    (status, body)
+}
+
+/// `GET uri`, with a bearer token when given: status and JSON body.
+pub async fn get(app: &Router, uri: &str, token: Option<&str>) -> (StatusCode, Value) {
+    send(app, Method::GET, uri, token, None).await
+}
+
+/// A book level from decimal strings.
+pub fn lvl(price: &str, size: &str) -> Level {
+    Level {
+        price: parse(price).unwrap(),
+        size: parse(size).unwrap(),
+    }
 }
 
 /// A fresh JWT through `POST /v1/auth/{public_key}`, as the SDK gets it.
