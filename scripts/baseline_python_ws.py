@@ -1,20 +1,25 @@
 """Baseline (1) of the end-to-end harness: a pure-Python client, the way NautilusTrader's Python
 adapters consume a venue.
 
-Connects with the `websockets` asyncio client to the mock's WebSocket in JSON mode (no SBE
-negotiation), subscribes `bbo.<market>` for each market, and for every frame: decodes the
-JSON-RPC notification with a typed msgspec decoder and builds one Nautilus `QuoteTick`, with
-`Price`/`Quantity` at the instrument's precisions (read once from the mock's `/v1/markets`),
-as adapters do with `instrument.make_price` / `make_qty`. Latency per message is
-`time.monotonic_ns()` right after `recv()` returned the frame -> after the `QuoteTick` exists;
-throughput is messages / (last frame - first frame). Run by the harness
-(`cargo bench -p paradex-benches --bench e2e`); prints one JSON summary line and writes the
-latency samples (little-endian int64 ns) to `--latencies`.
+Connects with the `websockets` asyncio client (on uvloop, as a Nautilus node runs) to the mock's
+WebSocket in JSON mode (no SBE negotiation), subscribes `bbo.<market>` for each market, and for
+every frame: decodes the JSON-RPC notification with a typed msgspec decoder and builds one
+Nautilus `QuoteTick`, with `Price`/`Quantity` at the instrument's precisions (read once from the
+mock's `/v1/markets`), as adapters do with `instrument.make_price` / `make_qty`.
+
+Latency per message, two start points (`time.monotonic_ns()` throughout):
+* primary (`--latencies`): the bytes arrived (the connection protocol's `data_received`, see
+  `bench_common.ArrivalStampedConnection`) -> the `QuoteTick` exists. The fair counterpart of
+  the Rust feed's stamp, taken right after its socket read and frame parse.
+* `recv` series: `recv()` returned the frame -> the `QuoteTick` exists (the library's frame
+  parsing, queueing and coroutine wake-up left out).
+The JSON frame's `last_updated_at` is in ms, too coarse for a send-time start point.
+Throughput is messages / (last arrival - first arrival). Run by the harness
+(`cargo bench -p paradex-benches --bench e2e`); prints one JSON summary line.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -22,11 +27,12 @@ import time
 import urllib.request
 
 import msgspec
-import numpy as np
 import websockets
 from nautilus_trader.model.data import QuoteTick
 from nautilus_trader.model.identifiers import InstrumentId
 from nautilus_trader.model.objects import Price, Quantity
+
+from bench_common import ArrivalStampedConnection, Series, arg_parser, monotonic_ns, run_main
 
 
 class BboData(msgspec.Struct):
@@ -62,28 +68,43 @@ def precisions(http_url: str, markets: list[str]) -> dict[str, tuple[int, int]]:
     return {m: found[m] for m in markets}
 
 
-async def run(args: argparse.Namespace) -> dict:
+async def close_when_idle(ws: ArrivalStampedConnection, idle_timeout: float) -> None:
+    """Ends the run when no bytes arrived for `idle_timeout` (a stalled stream), off the
+    per-message path: a `wait_for` around each `recv()` would add a task and a timer per
+    message to the measured time."""
+    seen = -1
+    while ws.chunk_ns != seen:
+        seen = ws.chunk_ns
+        await asyncio.sleep(idle_timeout)
+    await ws.close()
+
+
+async def run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
     markets = args.markets.split(",")
     instrument_ids = {m: InstrumentId.from_str(f"{m}.PARADEX") for m in markets}
     precision = precisions(args.http_url, markets)
     decoder = msgspec.json.Decoder(BboNotification)
-    latencies = np.empty(args.expect, dtype=np.int64)
+    series = Series(args.expect, ["arrival", "recv"])
+    by_arrival, by_recv = series.data["arrival"], series.data["recv"]
     received = 0
     first_ns = last_ns = 0
     ticks_seen = 0
-    monotonic_ns = time.monotonic_ns
     async with websockets.connect(args.url, compression=None, max_size=None,
-                                  ping_interval=None) as ws:
+                                  ping_interval=None,
+                                  create_connection=ArrivalStampedConnection) as ws:
+        arrivals = ws.arrivals
         for i, market in enumerate(markets):
             await ws.send(json.dumps({"jsonrpc": "2.0", "id": i, "method": "subscribe",
                                       "params": {"channel": f"bbo.{market}"}}))
+        watchdog = asyncio.ensure_future(close_when_idle(ws, args.idle_timeout))
         cpu_before = time.process_time_ns()
         while received < args.expect:
             try:
-                frame = await asyncio.wait_for(ws.recv(), timeout=args.idle_timeout)
-            except (asyncio.TimeoutError, websockets.ConnectionClosed):
+                frame = await ws.recv()
+            except websockets.ConnectionClosed:
                 break
-            t0 = monotonic_ns()
+            t_recv = monotonic_ns()
+            t_arrival = arrivals.popleft()
             try:
                 msg = decoder.decode(frame)
             except msgspec.ValidationError:
@@ -97,38 +118,26 @@ async def run(args: argparse.Namespace) -> dict:
                 bid_size=Quantity(float(d.bid_size), size_prec),
                 ask_size=Quantity(float(d.ask_size), size_prec),
                 ts_event=d.last_updated_at * 1_000_000,
-                ts_init=t0,
+                ts_init=t_arrival,
             )
-            t1 = monotonic_ns()
+            t_built = monotonic_ns()
             ticks_seen += tick.ts_init != 0
-            latencies[received] = t1 - t0
+            by_arrival[received] = t_built - t_arrival
+            by_recv[received] = t_built - t_recv
             if received == 0:
-                first_ns = t0
-            last_ns = t0
+                first_ns = t_arrival
+            last_ns = t_arrival
             received += 1
         cpu_ns = time.process_time_ns() - cpu_before
-    latencies[args.warmup:received].astype("<i8").tofile(args.latencies)
+        watchdog.cancel()
+    extras = series.write("arrival", args.latencies, args.warmup, received)
     return {"received": received, "lost": 0, "first_ns": first_ns, "last_ns": last_ns,
-            "cpu_ns": cpu_ns, "objects": ticks_seen, "object_type": "nautilus QuoteTick"}
+            "cpu_ns": cpu_ns, "objects": ticks_seen, "object_type": "nautilus QuoteTick",
+            "series": extras}
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--url", required=True)
-    ap.add_argument("--http-url", required=True, help="REST base URL (instrument precisions)")
-    ap.add_argument("--markets", required=True, help="comma-separated symbols")
-    ap.add_argument("--expect", type=int, required=True)
-    ap.add_argument("--warmup", type=int, default=0)
-    ap.add_argument("--idle-timeout", type=float, default=3.0)
-    ap.add_argument("--latencies", required=True)
-    args = ap.parse_args()
-    try:
-        summary = asyncio.run(run(args))
-    except Exception as e:  # reported to the harness, which prints it in the markdown
-        print(json.dumps({"error": f"{type(e).__name__}: {e}"}), flush=True)
-        return 1
-    print(json.dumps(summary), flush=True)
-    return 0
+    return run_main(arg_parser(__doc__.splitlines()[0]), run, use_uvloop=True)
 
 
 if __name__ == "__main__":

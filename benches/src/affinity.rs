@@ -29,6 +29,13 @@ impl Cores {
         self.0.is_empty()
     }
 
+    /// The operating system's CPU number of the `index`-th captured core (modulo the count),
+    /// for pinning another process (`taskset -c`, `os.sched_setaffinity`).
+    #[must_use]
+    pub fn cpu(&self, index: usize) -> Option<usize> {
+        (!self.0.is_empty()).then(|| self.0[index % self.0.len()].id)
+    }
+
     /// Pins the calling thread to the `index`-th captured core (modulo the count); returns
     /// whether pinning succeeded.
     pub fn pin(&self, index: usize) -> bool {

@@ -7,10 +7,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::readers::{ReaderOutcome, parse_python_summary};
-use crate::scenario::{Scenario, market_symbols, start_mock};
+use crate::scenario::{Context, Scenario, market_symbols, start_mock};
 
 /// Runs `script` (in `interpreter`) against a fresh mock configured like `scenario`; the script
-/// prints one JSON summary line and writes its latency samples (i64 ns) to a file.
+/// prints one JSON summary line and writes its latency samples (i64 ns) to files. The mock's
+/// threads are pinned to the feed's core (unused here) and the script to a reader core, so the
+/// client never shares a core with the exchange, as in the Rust runs.
 ///
 /// # Errors
 /// A message when the mock or the script fails, or the script overruns its deadline.
@@ -20,13 +22,17 @@ pub fn run(
     interpreter: &Path,
     script: &Path,
     extra_args: &[&str],
-    work_dir: &Path,
+    ctx: &Context,
 ) -> Result<ReaderOutcome, String> {
-    let mock = start_mock(scenario)?;
+    let mock = start_mock(scenario, ctx.mock_pin())?;
     let plan = scenario.plan();
-    let latencies = work_dir.join(format!("{name}.i64"));
-    let mut child = Command::new(interpreter)
-        .arg(script)
+    let latencies = ctx.work_dir.join(format!("{name}.i64"));
+    let mut command = Command::new(interpreter);
+    command.arg(script);
+    if let Some(cpu) = ctx.python_cpu() {
+        command.args(["--core", &cpu.to_string()]);
+    }
+    let mut child = command
         .args(["--url", &mock.handle().ws_url()])
         .args(["--http-url", &mock.handle().http_url()])
         .args(["--markets", &market_symbols(scenario.markets).join(",")])

@@ -25,18 +25,36 @@ use serde_json::json;
 use readers::ReaderOutcome;
 use scenario::{Context, Scenario, ScenarioOutcome};
 
-/// Message rate of the fixed-rate (latency) runs.
-const FIXED_RATE: u64 = 20_000;
+/// Message rate of the fixed-rate (latency) runs. The mock paces on tokio's 1 ms timer, so at
+/// up to 1,000 msg/s every frame goes out on its own, evenly spread; above it frames leave in
+/// 1 ms bursts (see `BURST_RATE`).
+const FIXED_RATE: u64 = 1_000;
+/// The bursty extra latency run: 20,000 msg/s, which the mock sends as 20 frames per ms.
+const BURST_RATE: u64 = 20_000;
 
 const RUST_LATENCY: &str = "e2e latency: rust reader thread, frame received → record visible";
+const RUST_SEND_LATENCY: &str =
+    "e2e latency: rust reader thread, mock send (wall clock) → record visible";
+const RUST_BURST_LATENCY: &str = "e2e latency: rust reader thread, frame received → record visible, 20,000 msg/s in 1 ms bursts of 20";
 const PY_LATENCY: &str = "e2e latency: python reader (numpy poll), frame received → record visible";
-const BASE_LATENCY: &str = "baseline: pure-Python WS + msgspec → QuoteTick, frame → object";
-const SDK_LATENCY: &str = "baseline: paradex-py SDK WS client, frame → callback";
+const PY_SEND_LATENCY: &str =
+    "e2e latency: python reader (numpy poll), mock send (wall clock) → record visible";
+const BASE_LATENCY: &str =
+    "baseline: pure-Python WS + msgspec → QuoteTick, bytes arrived (data_received) → object";
+const BASE_RECV_LATENCY: &str = "baseline (later start, not comparable): pure-Python WS + msgspec → QuoteTick, recv() returned → object";
+const SDK_LATENCY: &str =
+    "baseline: paradex-py SDK WS client, bytes arrived (data_received) → callback";
+const SDK_RECV_LATENCY: &str =
+    "baseline (later start, not comparable): paradex-py SDK WS client, recv() returned → callback";
 const RUST_THROUGHPUT: &str = "e2e throughput: rust reader, zero loss";
 const PY_THROUGHPUT: &str = "e2e throughput: python reader, zero loss";
 const BASE_THROUGHPUT: &str = "baseline throughput: pure-Python WS + msgspec → QuoteTick";
 const SDK_THROUGHPUT: &str = "baseline throughput: paradex-py SDK WS client";
-const SDK_SBE_LATENCY: &str = "baseline: paradex-py SDK WS client, SBE decoding, frame → callback";
+const SDK_SBE_LATENCY: &str =
+    "baseline: paradex-py SDK WS client, SBE decoding, bytes arrived (data_received) → callback";
+const SDK_SBE_RECV_LATENCY: &str = "baseline (later start, not comparable): paradex-py SDK WS client, SBE decoding, recv() returned → callback";
+const SDK_SBE_SEND_LATENCY: &str =
+    "baseline: paradex-py SDK WS client, SBE decoding, mock send (wall clock) → callback";
 const SDK_SBE_THROUGHPUT: &str = "baseline throughput: paradex-py SDK WS client, SBE decoding";
 
 struct Args {
@@ -66,10 +84,11 @@ fn workspace_root() -> PathBuf {
 }
 
 fn scenarios(quick: bool) -> Vec<Scenario> {
-    let (latency_count, throughput_count, growth_count) = if quick {
-        (2_000, 20_000, 5_000)
+    // Latency runs are paced at FIXED_RATE (1,000 msg/s): counts set their length in seconds.
+    let (latency_count, throughput_count, growth_count, burst_count) = if quick {
+        (500, 20_000, 5_000, 2_000)
     } else {
-        (200_000, 2_000_000, 1_000_000)
+        (60_000, 2_000_000, 1_000_000, 200_000)
     };
     let s = |id: &str, markets, rate, count, rust_readers, python_readers| Scenario {
         id: id.to_owned(),
@@ -79,12 +98,13 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         rust_readers,
         python_readers,
     };
-    let growth_latency = latency_count / 2;
+    let growth_latency = latency_count / 3;
     // One spinning reader per latency run: on a 2-core machine a second spinner would share
     // the reader's core and the figure would measure the scheduler's time slice.
     let mut list = vec![
         s("latency-m1", 1, FIXED_RATE, latency_count, 1, 0),
         s("latency-py", 1, FIXED_RATE, latency_count, 0, 1),
+        s("latency-burst", 1, BURST_RATE, burst_count, 1, 0),
         s("throughput-m1", 1, 0, throughput_count, 1, 0),
         s("throughput-py", 1, 0, throughput_count, 0, 1),
     ];
@@ -163,18 +183,36 @@ fn main() {
     result.set("scenarios", json!(scenario_docs));
     result.set("hgrm", json!(hgrms));
     result.note(format!(
-        "Latency: the feed thread stamps each record's ts_recv with CLOCK_MONOTONIC when tungstenite \
-         hands it the WebSocket frame; each reader reads CLOCK_MONOTONIC when the record is visible \
-         to it (Rust: per record after try_read; Python: once per poll() batch, after the copy). \
-         Readers start at the oldest record; the first {} of each run are left out of the latency \
-         histogram (attach and warm-up) but counted for loss. Fixed-rate runs send {} msg/s, \
-         which the mock emits in ~1 ms batches. Zero loss means mock sent (its --firehose-count) \
-         == feed published == reader received, with no laps. CPU is /proc schedstat run time; the \
-         feed thread and Rust readers busy-poll, so their CPU includes idle spinning. Everything \
-         shares {} cores: mock (2 tokio workers, unpinned), feed (pinned to core {}), readers \
-         (Rust pinned to the other core(s), Python unpinned).",
+        "Latency, start point 1 (frame received): the feed thread stamps each record's ts_recv \
+         with CLOCK_MONOTONIC when tungstenite hands it the WebSocket frame (after its socket \
+         read and frame parse); each reader reads CLOCK_MONOTONIC when the record is visible to \
+         it (Rust: per record after try_read, spinning; Python: once per poll() batch, after the \
+         copy into numpy). The baselines' counterpart is the moment their client library's \
+         asyncio protocol receives the bytes (data_received of the websockets connection, \
+         stamped per chunk; each message takes the stamp of the chunk that completed it), to \
+         the QuoteTick built / the SDK's callback; their recv()-returned start is shown too, \
+         labelled as the later start. Start point 2 (mock send): the mock stamps each frame with \
+         its wall clock (µs) when it encodes the frame, right before writing it to the socket \
+         (SBE ts); the reader's wall clock when the record is visible, minus that, adds the \
+         loopback TCP stack, the WebSocket read and the decode; it has 1 µs resolution (the \
+         stamp is truncated, so up to 1 µs is added). JSON frames carry ms only \
+         (last_updated_at), so the JSON baselines have no start-point-2 figure; the SDK's SBE \
+         mode has one (µs read from the raw frame after the callback's clocks). Readers start \
+         at the oldest record; the first {} of each run are left out of the latency histograms \
+         (attach and warm-up) but counted for loss. Fixed-rate runs send {} msg/s: the mock \
+         paces on tokio's 1 ms timer, so each frame goes out alone, evenly spread; the extra \
+         {} msg/s run shows the same path when the mock sends bursts of 20 frames per ms. Zero \
+         loss means mock sent (its --firehose-count) == feed published == reader received, \
+         with no laps. CPU is /proc schedstat run time; the feed thread and Rust readers \
+         busy-poll, so their CPU includes idle spinning. Cores ({} here): the mock (2 tokio \
+         workers, in the harness process) is pinned to the feed thread's core {} (in \
+         production the exchange is another machine; time the mock spends on the feed's core \
+         is spent before the feed's stamp), and never runs on a reader's core; Rust readers \
+         are pinned to the other core(s), the Python reader and every baseline process to the \
+         first of them (the baselines' mock is pinned the same way, with no feed running).",
         "2% (at most 5,000)",
         FIXED_RATE,
+        BURST_RATE,
         ctx.cores.len(),
         ctx.feed_core
     ));
@@ -259,13 +297,23 @@ fn per_million_ms(cpu_ns: u64, messages: u64) -> f64 {
 }
 
 fn headline_rows(result: &mut BenchResult, outcomes: &[(Scenario, ScenarioOutcome)]) {
-    for (id, case, reader) in [
-        ("latency-m1", RUST_LATENCY, "rust#0"),
-        ("latency-py", PY_LATENCY, "python#0"),
+    for (id, case, reader, series) in [
+        ("latency-m1", RUST_LATENCY, "rust#0", None),
+        ("latency-m1", RUST_SEND_LATENCY, "rust#0", Some("send")),
+        ("latency-py", PY_LATENCY, "python#0", None),
+        ("latency-py", PY_SEND_LATENCY, "python#0", Some("send")),
+        ("latency-burst", RUST_BURST_LATENCY, "rust#0", None),
     ] {
-        match find(outcomes, id, reader) {
-            Some((s, _, r)) => result.push(
-                Row::latency(case, &r.latency.summary(), None).with("scenario", json!(s.label())),
+        let found = find(outcomes, id, reader).and_then(|(s, _, r)| {
+            let recorder = match series {
+                Some(name) => r.series(name)?,
+                None => &r.latency,
+            };
+            Some((s, recorder))
+        });
+        match found {
+            Some((s, recorder)) => result.push(
+                Row::latency(case, &recorder.summary(), None).with("scenario", json!(s.label())),
             ),
             None => result.error(format!("{case}: not measured (see the errors above)")),
         }
@@ -335,7 +383,12 @@ struct Baseline {
     interpreter_var: &'static str,
     script: &'static str,
     args: &'static [&'static str],
+    /// Bytes arrived (`data_received`) → object / callback: compared with `RUST_LATENCY`.
     latency_case: &'static str,
+    /// `recv()` returned → object / callback: the later start point, kept for comparison.
+    recv_case: &'static str,
+    /// Mock send (wall clock) → callback, when the frame carries a µs send time (SBE).
+    send_case: Option<&'static str>,
     throughput_case: &'static str,
 }
 
@@ -346,6 +399,8 @@ const BASELINES: [Baseline; 3] = [
         script: "baseline_python_ws.py",
         args: &[],
         latency_case: BASE_LATENCY,
+        recv_case: BASE_RECV_LATENCY,
+        send_case: None,
         throughput_case: BASE_THROUGHPUT,
     },
     Baseline {
@@ -354,6 +409,8 @@ const BASELINES: [Baseline; 3] = [
         script: "baseline_sdk_ws.py",
         args: &[],
         latency_case: SDK_LATENCY,
+        recv_case: SDK_RECV_LATENCY,
+        send_case: None,
         throughput_case: SDK_THROUGHPUT,
     },
     Baseline {
@@ -362,6 +419,8 @@ const BASELINES: [Baseline; 3] = [
         script: "baseline_sdk_ws.py",
         args: &["--sbe"],
         latency_case: SDK_SBE_LATENCY,
+        recv_case: SDK_SBE_RECV_LATENCY,
+        send_case: Some(SDK_SBE_SEND_LATENCY),
         throughput_case: SDK_SBE_THROUGHPUT,
     },
 ];
@@ -374,9 +433,9 @@ fn run_baselines(
     out: &Path,
 ) {
     let (latency_count, throughput_count) = if quick {
-        (2_000, 5_000)
+        (500, 5_000)
     } else {
-        (100_000, 200_000)
+        (30_000, 200_000)
     };
     let latency = Scenario {
         id: "baseline-latency".into(),
@@ -410,7 +469,7 @@ fn run_baselines(
                 &interpreter,
                 &script,
                 baseline.args,
-                &ctx.work_dir,
+                ctx,
             )
         };
         match run(&latency, "latency") {
@@ -421,15 +480,24 @@ fn run_baselines(
                     hgrms.push(json!({"file": file, "scenario": latency.id,
                         "label": format!("{name} baseline · {}", latency.label())}));
                 }
-                result.push(
-                    Row::latency(
-                        baseline.latency_case,
-                        &r.latency.summary(),
-                        Some("rust ≥ 100× lower median"),
-                    )
-                    .baseline_of(RUST_LATENCY)
-                    .with("scenario", json!(latency.label())),
-                );
+                let target = Some("rust ≥ 100× lower median");
+                let mut cases = vec![
+                    (baseline.latency_case, Some(&r.latency), RUST_LATENCY),
+                    (baseline.recv_case, r.series("recv"), RUST_LATENCY),
+                ];
+                if let Some(case) = baseline.send_case {
+                    cases.push((case, r.series("send"), RUST_SEND_LATENCY));
+                }
+                for (case, recorder, rust_case) in cases {
+                    match recorder {
+                        Some(recorder) => result.push(
+                            Row::latency(case, &recorder.summary(), target)
+                                .baseline_of(rust_case)
+                                .with("scenario", json!(latency.label())),
+                        ),
+                        None => result.error(format!("{case}: the script wrote no such series")),
+                    }
+                }
             }
             Err(e) => result.error(format!("{name} baseline (latency): {e}")),
         }

@@ -2,13 +2,15 @@
 //!
 //! Every reader starts at the oldest record, so none is missed while readers attach, and
 //! measures, per record, its own `CLOCK_MONOTONIC` on seeing the record minus the record's
-//! `ts_recv` (the feed thread's `CLOCK_MONOTONIC` when the WebSocket frame was received).
+//! `ts_recv` (the feed thread's `CLOCK_MONOTONIC` when the WebSocket frame was received), and
+//! its wall clock minus the record's `ts_exchange` (the mock's send time, µs resolution): the
+//! `send` series, which adds the wire and the feed's socket stack to the figure.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use paradex_benches::affinity::Cores;
 use paradex_benches::cpu::thread_cpu_ns;
@@ -43,6 +45,9 @@ pub struct ReaderOutcome {
     pub lost: u64,
     /// Frame received by the feed → record visible to this reader, ns.
     pub latency: LatencyRecorder,
+    /// Further series from other start points, by name (`send`: mock send time, wall clock →
+    /// visible; `recv`: a baseline's `recv()` returned → object).
+    pub extra: Vec<(String, LatencyRecorder)>,
     /// The first record's `ts_recv`: when the feed received its frame.
     pub first_recv_ns: i64,
     /// Reader clock at the first and the last record.
@@ -62,6 +67,7 @@ impl ReaderOutcome {
             received: 0,
             lost: 0,
             latency: LatencyRecorder::new(),
+            extra: Vec::new(),
             first_recv_ns: 0,
             first_ns: 0,
             last_ns: 0,
@@ -81,6 +87,19 @@ impl ReaderOutcome {
         }
         (self.received - 1) as f64 / (span as f64 / 1e9)
     }
+
+    /// The series named `name` (see `extra`).
+    #[must_use]
+    pub fn series(&self, name: &str) -> Option<&LatencyRecorder> {
+        self.extra.iter().find(|(n, _)| n == name).map(|(_, r)| r)
+    }
+}
+
+/// Wall clock, ns since the Unix epoch (the clock of the mock's send stamp).
+fn wall_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// Opens the ring once the feed has created it (readers start before the feed).
@@ -135,14 +154,17 @@ pub fn spawn_rust_reader(
 fn read_all(reader: &mut Reader<Bbo>, plan: ReadPlan, start: Instant) -> ReaderOutcome {
     let mut out = ReaderOutcome::failed(String::new(), String::new());
     out.error = None;
+    let mut send = LatencyRecorder::new();
     let mut empties = 0_u32;
     let mut last_activity = Instant::now();
     while out.received + out.lost < plan.expect {
         match reader.try_read() {
             Read::Record(record) => {
                 let now = monotonic_ns();
+                let wall = wall_ns();
                 if out.received >= plan.warmup {
                     out.latency.record(now - record.ts_recv);
+                    send.record(wall - record.ts_exchange);
                 }
                 if out.received == 0 {
                     out.first_ns = now;
@@ -176,6 +198,7 @@ fn read_all(reader: &mut Reader<Bbo>, plan: ReadPlan, start: Instant) -> ReaderO
         }
         last_activity = Instant::now();
     }
+    out.extra.push(("send".to_owned(), send));
     out
 }
 
@@ -188,8 +211,8 @@ pub struct PythonReader {
 }
 
 impl PythonReader {
-    /// Starts the process and waits until it has imported everything and is polling for
-    /// the ring.
+    /// Starts the process (pinned to OS CPU `cpu` when given) and waits until it has imported
+    /// everything and is polling for the ring.
     ///
     /// # Errors
     /// A message when the interpreter cannot start or never says `READY`.
@@ -200,10 +223,15 @@ impl PythonReader {
         ring: &Path,
         plan: ReadPlan,
         work_dir: &Path,
+        cpu: Option<usize>,
     ) -> Result<Self, String> {
         let latencies = work_dir.join(format!("python-reader-{index}.i64"));
-        let mut child = Command::new(python)
-            .arg(script)
+        let mut command = Command::new(python);
+        command.arg(script);
+        if let Some(cpu) = cpu {
+            command.args(["--core", &cpu.to_string()]);
+        }
+        let mut child = command
             .arg("--ring")
             .arg(ring)
             .args(["--expect", &plan.expect.to_string()])
@@ -262,8 +290,10 @@ impl Drop for PythonReader {
     }
 }
 
-/// Parses `{"received":…,"lost":…,"first_recv_ns":…,"first_ns":…,"last_ns":…,"cpu_ns":…}` and the raw i64
-/// latency file written by a Python process.
+/// Parses `{"received":…,"lost":…,"first_recv_ns":…,"first_ns":…,"last_ns":…,"cpu_ns":…,
+/// "series":{"name":"path",…}}` and the raw little-endian i64 latency files written by a
+/// Python process (`latencies`, the primary series, and each extra series, which are removed
+/// once read).
 pub fn parse_python_summary(
     name: &str,
     line: &str,
@@ -279,16 +309,22 @@ pub fn parse_python_summary(
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0)
     };
-    let mut latency = LatencyRecorder::new();
-    let bytes = std::fs::read(latencies).map_err(|e| format!("latency file: {e}"))?;
-    for chunk in bytes.chunks_exact(8) {
-        latency.record(i64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+    let latency = load_samples(latencies)?;
+    let mut extra = Vec::new();
+    if let Some(series) = doc.get("series").and_then(serde_json::Value::as_object) {
+        for (series_name, path) in series {
+            let path = Path::new(path.as_str().ok_or("series path is not a string")?);
+            let samples = load_samples(path);
+            let _ = std::fs::remove_file(path);
+            extra.push((series_name.clone(), samples?));
+        }
     }
     Ok(ReaderOutcome {
         name: name.to_owned(),
         received: int("received").max(0) as u64,
         lost: int("lost").max(0) as u64,
         latency,
+        extra,
         first_recv_ns: doc
             .get("first_recv_ns")
             .and_then(serde_json::Value::as_i64)
@@ -298,4 +334,15 @@ pub fn parse_python_summary(
         cpu_ns: doc.get("cpu_ns").and_then(serde_json::Value::as_u64),
         error: None,
     })
+}
+
+fn load_samples(path: &Path) -> Result<LatencyRecorder, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("latency file {}: {e}", path.display()))?;
+    let mut latency = LatencyRecorder::new();
+    for chunk in bytes.chunks_exact(8) {
+        let mut sample = [0_u8; 8];
+        sample.copy_from_slice(chunk);
+        latency.record(i64::from_le_bytes(sample));
+    }
+    Ok(latency)
 }

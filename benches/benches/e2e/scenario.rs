@@ -7,7 +7,7 @@ use paradex_benches::affinity::Cores;
 use paradex_benches::cpu::{own_task_cpu_ns, own_tasks_cpu_ns, own_threads_named};
 use paradex_feed::{ChannelKind, FeedConfig, FeedHandle, FeedStats, PollMode};
 use paradex_mock::config::MockConfig;
-use paradex_mock::server::{BlockingMockServer, MockServer};
+use paradex_mock::server::{MockServer, MockServerHandle};
 use paradex_ring::RecordKind;
 
 use crate::readers::{PythonReader, ReadPlan, ReaderOutcome, spawn_rust_reader};
@@ -103,20 +103,67 @@ pub fn market_symbols(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("M{i:03}-USD-PERP")).collect()
 }
 
-/// Starts a mock whose firehose matches `scenario` (BBO frames round-robin over markets).
+/// A mock exchange on its own runtime whose threads are all pinned to one core.
+///
+/// In production the exchange is another machine; here it shares the box. Its workers must
+/// never run on a reader's core (a spinning reader descheduled while the mock writes would
+/// measure the mock), so they go on the feed thread's core: time the mock spends there is
+/// spent before the feed stamps a frame (the stamp is taken when the feed has read it).
+pub struct PinnedMock {
+    handle: Option<MockServerHandle>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl PinnedMock {
+    /// The running server (URLs).
+    pub fn handle(&self) -> &MockServerHandle {
+        self.handle.as_ref().expect("present until drop")
+    }
+}
+
+impl Drop for PinnedMock {
+    fn drop(&mut self) {
+        // The handle first (stops serving), then the runtime (joins its threads).
+        drop(self.handle.take());
+        drop(self.runtime.take());
+    }
+}
+
+/// Starts a mock whose firehose matches `scenario` (BBO frames round-robin over markets), its
+/// two worker threads (and any blocking thread) pinned to `core` of `cores` when given.
 ///
 /// # Errors
 /// The mock's start error, as text.
-pub fn start_mock(scenario: &Scenario) -> Result<BlockingMockServer, String> {
-    MockServer::start_blocking(MockConfig {
+pub fn start_mock(scenario: &Scenario, pin: Option<(&Cores, usize)>) -> Result<PinnedMock, String> {
+    let config = MockConfig {
         markets: market_specs(scenario.markets),
         firehose: true,
         firehose_rate: scenario.rate,
         firehose_count: scenario.count,
         md_rate: 0.0,
         ..MockConfig::default()
+    };
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder
+        .worker_threads(2)
+        .thread_name("paradex-mock")
+        .enable_all();
+    if let Some((cores, core)) = pin {
+        let cores = cores.clone();
+        builder.on_thread_start(move || {
+            cores.pin(core);
+        });
+    }
+    let runtime = builder
+        .build()
+        .map_err(|e| format!("mock runtime failed to build: {e}"))?;
+    let handle = runtime
+        .block_on(MockServer::start(config))
+        .map_err(|e| format!("mock failed to start: {e}"))?;
+    Ok(PinnedMock {
+        handle: Some(handle),
+        runtime: Some(runtime),
     })
-    .map_err(|e| format!("mock failed to start: {e}"))
 }
 
 /// Everything measured in one run.
@@ -149,6 +196,39 @@ pub struct Context {
     pub work_dir: PathBuf,
 }
 
+impl Context {
+    /// Where the mock's threads go: the feed's core (None on a single core).
+    #[must_use]
+    pub fn mock_pin(&self) -> Option<(&Cores, usize)> {
+        (self.cores.len() > 1).then_some((&self.cores, self.feed_core))
+    }
+
+    /// Cores for readers and Python clients: every core but the feed's (and the mock's), or
+    /// all cores when there is only one.
+    #[must_use]
+    pub fn reader_cores(&self) -> Vec<usize> {
+        let others: Vec<usize> = (0..self.cores.len())
+            .filter(|&c| c != self.feed_core)
+            .collect();
+        if others.is_empty() {
+            (0..self.cores.len()).collect()
+        } else {
+            others
+        }
+    }
+
+    /// The OS CPU number a Python process pins itself to (the first reader core).
+    #[must_use]
+    pub fn python_cpu(&self) -> Option<usize> {
+        if self.cores.len() < 2 {
+            return None;
+        }
+        self.reader_cores()
+            .first()
+            .and_then(|&index| self.cores.cpu(index))
+    }
+}
+
 /// Removes the feed's ring segments on drop.
 struct Segments {
     dir: PathBuf,
@@ -169,7 +249,7 @@ impl Drop for Segments {
 /// A message when the mock, the feed or a Python reader cannot start.
 pub fn run(scenario: &Scenario, ctx: &Context) -> Result<ScenarioOutcome, String> {
     static RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let mock = start_mock(scenario)?;
+    let mock = start_mock(scenario, ctx.mock_pin())?;
     let mock_tids = own_threads_named("paradex-mock");
     let mock_cpu_before = own_tasks_cpu_ns(&mock_tids);
 
@@ -184,7 +264,7 @@ pub fn run(scenario: &Scenario, ctx: &Context) -> Result<ScenarioOutcome, String
         feed: feed_name.clone(),
     };
     let ring = dir.join(RecordKind::Bbo.segment_name(&feed_name));
-    let reader_cores = reader_cores(ctx);
+    let reader_cores = ctx.reader_cores();
     let mut plan = scenario.plan();
     plan.yield_when_idle = scenario.rust_readers > reader_cores.len();
 
@@ -203,6 +283,7 @@ pub fn run(scenario: &Scenario, ctx: &Context) -> Result<ScenarioOutcome, String
                 &ring,
                 plan,
                 &ctx.work_dir,
+                ctx.python_cpu(),
             )?);
         }
     }
@@ -248,18 +329,6 @@ pub fn run(scenario: &Scenario, ctx: &Context) -> Result<ScenarioOutcome, String
         wall,
         readers,
     })
-}
-
-/// Reader threads go on every core but the feed's (all cores when there is only one).
-fn reader_cores(ctx: &Context) -> Vec<usize> {
-    let others: Vec<usize> = (0..ctx.cores.len())
-        .filter(|&c| c != ctx.feed_core)
-        .collect();
-    if others.is_empty() {
-        (0..ctx.cores.len()).collect()
-    } else {
-        others
-    }
 }
 
 fn wait_for_thread(name: &str) -> Option<u32> {
