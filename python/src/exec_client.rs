@@ -19,7 +19,9 @@ use crate::errors::{BindingError, ErrorContext, rest_error};
 use crate::exec_orders::{batch_json, new_order, sent_order_to_py, text_to_py};
 use crate::exec_runtime::{body_to_py, none_to_py, rows_to_py, runtime};
 use crate::exec_stream::{CHANNELS, StreamWorker};
-use crate::http_client::{ALL_PAGES, client_config, dispatch, results_of, time_range};
+use crate::http_client::{
+    ALL_PAGES, client_config, pymethods_with_async_twins, results_of, time_range,
+};
 
 type Work<T> = std::pin::Pin<Box<dyn Future<Output = Result<T, RestError>> + Send>>;
 
@@ -224,584 +226,267 @@ impl ExecClient {
     }
 }
 
-#[pymethods]
-impl ExecClient {
-    /// `http_url` / `ws_url`: the exchange (e.g. `https://api.testnet.paradex.trade`,
-    /// `wss://ws.api.testnet.paradex.trade/v1`); `private_key`: the L2 STARK key (hex);
-    /// `account`: the L2 account address; `chain_id`: e.g. `PRIVATE_SN_POTC_SEPOLIA`;
-    /// `ca_file`: a PEM CA trusted in addition to the usual roots; `timeout_ms`: per attempt;
-    /// `ethereum_account`: the L1 address, needed only to onboard a new account.
-    #[new]
-    #[pyo3(signature = (http_url, ws_url, private_key, account, chain_id, *, ca_file=None, timeout_ms=5000, ethereum_account=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn py_new(
-        py: Python<'_>,
-        http_url: &str,
-        ws_url: &str,
-        private_key: &str,
-        account: &str,
-        chain_id: &str,
-        ca_file: Option<&str>,
-        timeout_ms: u64,
-        ethereum_account: Option<&str>,
-    ) -> PyResult<Self> {
-        crate::signer::check_account(account)?;
-        let creds = Credentials::new(private_key, chain_id, account)
-            .map_err(|e| rest_error(py, e, &ErrorContext::None))?;
-        Self::build(
-            py,
-            creds,
-            http_url,
-            ws_url,
-            ca_file,
-            timeout_ms,
-            ethereum_account,
-        )
-    }
+pymethods_with_async_twins! {
+    impl ExecClient {
+        plain {
+            /// `http_url` / `ws_url`: the exchange (e.g. `https://api.testnet.paradex.trade`,
+            /// `wss://ws.api.testnet.paradex.trade/v1`); `private_key`: the L2 STARK key
+            /// (hex); `account`: the L2 account address; `chain_id`: e.g.
+            /// `PRIVATE_SN_POTC_SEPOLIA`; `ca_file`: a PEM CA trusted in addition to the usual
+            /// roots; `timeout_ms`: per attempt; `ethereum_account`: the L1 address, needed
+            /// only to onboard a new account.
+            #[new]
+            #[pyo3(signature = (http_url, ws_url, private_key, account, chain_id, *, ca_file=None, timeout_ms=5000, ethereum_account=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn py_new(
+                py: Python<'_>,
+                http_url: &str,
+                ws_url: &str,
+                private_key: &str,
+                account: &str,
+                chain_id: &str,
+                ca_file: Option<&str>,
+                timeout_ms: u64,
+                ethereum_account: Option<&str>,
+            ) -> PyResult<Self> {
+                crate::signer::check_account(account)?;
+                let creds = Credentials::new(private_key, chain_id, account)
+                    .map_err(|e| rest_error(py, e, &ErrorContext::None))?;
+                Self::build(
+                    py,
+                    creds,
+                    http_url,
+                    ws_url,
+                    ca_file,
+                    timeout_ms,
+                    ethereum_account,
+                )
+            }
 
-    /// Like the constructor, with the key, chain id and account read from a key file:
-    /// `PARADEX_L2_PRIVATE_KEY=…`, `PARADEX_CHAIN_ID=…`, `PARADEX_ACCOUNT_ADDRESS=…` lines
-    /// (`#` comments, optional `export` and quotes). A file readable by group or others is
-    /// refused (`chmod 600` it).
-    #[staticmethod]
-    #[pyo3(signature = (path, http_url, ws_url, *, ca_file=None, timeout_ms=5000, ethereum_account=None))]
-    fn from_key_file(
-        py: Python<'_>,
-        path: PathBuf,
-        http_url: &str,
-        ws_url: &str,
-        ca_file: Option<&str>,
-        timeout_ms: u64,
-        ethereum_account: Option<&str>,
-    ) -> PyResult<Self> {
-        let creds =
-            Credentials::from_file(&path).map_err(|e| rest_error(py, e, &ErrorContext::None))?;
-        crate::signer::check_account(creds.account())?;
-        Self::build(
-            py,
-            creds,
-            http_url,
-            ws_url,
-            ca_file,
-            timeout_ms,
-            ethereum_account,
-        )
-    }
+            /// Like the constructor, with the key, chain id and account read from a key file:
+            /// `PARADEX_L2_PRIVATE_KEY=…`, `PARADEX_CHAIN_ID=…`, `PARADEX_ACCOUNT_ADDRESS=…`
+            /// lines (`#` comments, optional `export` and quotes). A file readable by group or
+            /// others is refused (`chmod 600` it).
+            #[staticmethod]
+            #[pyo3(signature = (path, http_url, ws_url, *, ca_file=None, timeout_ms=5000, ethereum_account=None))]
+            fn from_key_file(
+                py: Python<'_>,
+                path: PathBuf,
+                http_url: &str,
+                ws_url: &str,
+                ca_file: Option<&str>,
+                timeout_ms: u64,
+                ethereum_account: Option<&str>,
+            ) -> PyResult<Self> {
+                let creds = Credentials::from_file(&path)
+                    .map_err(|e| rest_error(py, e, &ErrorContext::None))?;
+                crate::signer::check_account(creds.account())?;
+                Self::build(
+                    py,
+                    creds,
+                    http_url,
+                    ws_url,
+                    ca_file,
+                    timeout_ms,
+                    ethereum_account,
+                )
+            }
 
-    /// The account address, normalised (`0x` + lowercase hex without leading zeros).
-    #[getter]
-    fn account(&self) -> String {
-        normalise_address(self.rest.credentials().account())
-    }
+            /// The account address, normalised (`0x` + lowercase hex without leading zeros).
+            #[getter]
+            fn account(&self) -> String {
+                normalise_address(self.rest.credentials().account())
+            }
 
-    /// The STARK public key, `0x…` hex.
-    #[getter]
-    fn public_key(&self) -> String {
-        format!("{:#x}", self.rest.credentials().signer().public_key())
-    }
+            /// The STARK public key, `0x…` hex.
+            #[getter]
+            fn public_key(&self) -> String {
+                format!("{:#x}", self.rest.credentials().signer().public_key())
+            }
 
-    /// When the held token expires (unix seconds), or None before `connect`.
-    fn jwt_expires_at(&self) -> Option<u64> {
-        self.rest.jwt_expires_at()
-    }
+            /// When the held token expires (unix seconds), or None before `connect`.
+            fn jwt_expires_at(&self) -> Option<u64> {
+                self.rest.jwt_expires_at()
+            }
 
-    /// Stops the stream and the token refresh. Idempotent; also run by `with` and on
-    /// garbage collection.
-    fn close(&self, py: Python<'_>) {
-        self.shutdown(py);
-    }
+            /// Stops the stream and the token refresh. Idempotent; also run by `with` and on
+            /// garbage collection.
+            fn close(&self, py: Python<'_>) {
+                self.shutdown(py);
+            }
 
-    fn __enter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
+            fn __enter__(slf: Py<Self>) -> Py<Self> {
+                slf
+            }
 
-    #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) {
-        self.shutdown(py);
-    }
+            #[pyo3(signature = (*_exc))]
+            fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) {
+                self.shutdown(py);
+            }
 
-    /// Starts the private stream (`orders`, `fills`, `positions`, `account`, `balance_events`);
-    /// `on_event(kind, payload)` is called from a Rust thread with the GIL for every event:
-    /// `"connected"` `{}` after each (re)connect and resubscribe (reconcile then),
-    /// `"disconnected"` `{"reason"}`, and `"order"`, `"fill"`, `"position"`, `"account"`,
-    /// `"balance"` with the exchange's `data` object. An exception raised by `on_event` is
-    /// logged (logger `paradex_core.exec`) and the stream goes on. Replaces a running stream.
-    fn start_stream(&self, py: Python<'_>, on_event: Py<PyAny>) -> PyResult<()> {
-        if !on_event.bind(py).is_callable() {
-            return Err(BindingError::Config("on_event must be callable".into()).into());
+            /// Starts the private stream (`orders`, `fills`, `positions`, `account`,
+            /// `balance_events`); `on_event(kind, payload)` is called from a Rust thread with the
+            /// GIL for every event: `"connected"` `{}` after each (re)connect and resubscribe
+            /// (reconcile then), `"disconnected"` `{"reason"}`, and `"order"`, `"fill"`,
+            /// `"position"`, `"account"`, `"balance"` with the exchange's `data` object. An
+            /// exception raised by `on_event` is logged (logger `paradex_core.exec`) and the
+            /// stream goes on. Replaces a running stream.
+            fn start_stream(&self, py: Python<'_>, on_event: Py<PyAny>) -> PyResult<()> {
+                if !on_event.bind(py).is_callable() {
+                    return Err(BindingError::Config("on_event must be callable".into()).into());
+                }
+                let mut config = StreamConfig::new(&self.ws_url);
+                config.channels = CHANNELS.iter().map(|c| (*c).to_owned()).collect();
+                config.ca_file.clone_from(&self.ca_file);
+                let worker = StreamWorker::start(self.rest.clone(), config, on_event)?;
+                let previous = self.lock_stream().replace(worker);
+                if let Some(previous) = previous {
+                    previous.stop(py);
+                }
+                Ok(())
+            }
+
+            /// Stops the private stream; no callback runs after this returns (unless called from a
+            /// callback). Idempotent.
+            fn stop_stream(&self, py: Python<'_>) {
+                let worker = self.lock_stream().take();
+                if let Some(worker) = worker {
+                    worker.stop(py);
+                }
+            }
+
+            fn __repr__(&self) -> String {
+                format!(
+                    "ExecClient(account={:?}, public_key={}, private_key=<redacted>)",
+                    normalise_address(self.rest.credentials().account()),
+                    self.public_key()
+                )
+            }
         }
-        let mut config = StreamConfig::new(&self.ws_url);
-        config.channels = CHANNELS.iter().map(|c| (*c).to_owned()).collect();
-        config.ca_file.clone_from(&self.ca_file);
-        let worker = StreamWorker::start(self.rest.clone(), config, on_event)?;
-        let previous = self.lock_stream().replace(worker);
-        if let Some(previous) = previous {
-            previous.stop(py);
+        io {
+            /// Authenticates (onboarding first when the exchange says `NOT_ONBOARDED` and
+            /// `ethereum_account` was given) and keeps the token fresh in the background.
+            fn connect, connect_async(&self) {
+                (self.connect_work()?, ErrorContext::None, none_to_py)
+            }
+
+            /// Signs and sends one order; the exchange's order JSON plus `sent_at_ns`
+            /// (`CLOCK_REALTIME` ns just before the signed request was first written). A timeout
+            /// raises `ExecTimeoutError`: the order's state is then unknown, query it by client
+            /// id.
+            fn submit_order, submit_order_async(&self, order: &Bound<'py, PyDict>) {
+                let (work, context) = self.submit_work(order)?;
+                (work, context, sent_order_to_py)
+            }
+
+            /// Sends 1 to 10 orders in one batch; one dict per order, in order: the exchange's
+            /// order JSON, or `{"client_id", "error": {"error", "message"}}` for a rejected one.
+            fn submit_orders, submit_orders_async(&self, orders: &Bound<'py, PyList>) {
+                (self.batch_work(orders)?, ErrorContext::None, text_to_py)
+            }
+
+            /// Modifies an open order (new size and price; market, side and type unchanged);
+            /// the exchange's order JSON.
+            fn modify_order, modify_order_async(
+                &self,
+                order_id: &str,
+                order: &Bound<'py, PyDict>,
+            ) {
+                let (work, context) = self.modify_work(order_id, order)?;
+                (work, context, body_to_py)
+            }
+
+            /// Requests the cancel of an order by exchange id (confirmed by the stream or a
+            /// query).
+            fn cancel_order, cancel_order_async(&self, order_id: &str) {
+                (self.cancel_work(order_id), ErrorContext::None, none_to_py)
+            }
+
+            /// Requests the cancel of an order by client id.
+            fn cancel_by_client_id, cancel_by_client_id_async(
+                &self,
+                market: &str,
+                client_id: &str,
+            ) {
+                let context = ErrorContext::Order(client_id.to_owned());
+                (self.cancel_client_work(market, client_id), context, none_to_py)
+            }
+
+            /// Cancels every open order, of one market or of all.
+            #[pyo3(signature = (market=None))]
+            fn cancel_all, cancel_all_async(&self, market: Option<&str>) {
+                (self.cancel_all_work(market), ErrorContext::None, none_to_py)
+            }
+
+            /// Cancels by exchange ids and/or client ids; the per-order results
+            /// (`status`: `QUEUED_FOR_CANCELLATION`, `ALREADY_CLOSED`, `NOT_FOUND`).
+            #[pyo3(signature = (order_ids=Vec::new(), client_ids=Vec::new()))]
+            fn cancel_batch, cancel_batch_async(
+                &self,
+                order_ids: Vec<String>,
+                client_ids: Vec<String>,
+            ) {
+                let work = self.cancel_batch_work(order_ids, client_ids);
+                (work, ErrorContext::None, rows_to_py)
+            }
+
+            /// Open orders, of one market or of all.
+            #[pyo3(signature = (market=None))]
+            fn open_orders, open_orders_async(&self, market: Option<&str>) {
+                let url = filtered("/v1/orders", market, None, None);
+                (self.results(url), ErrorContext::None, rows_to_py)
+            }
+
+            /// One order by exchange id, whatever its state.
+            fn order, order_async(&self, order_id: &str) {
+                let url = format!("/v1/orders/{}", encode_component(order_id));
+                (self.get(url), ErrorContext::None, body_to_py)
+            }
+
+            /// One order by client id, whatever its state (open orders, then the history).
+            fn order_by_client_id, order_by_client_id_async(&self, client_id: &str) {
+                (self.order_by_client_work(client_id), ErrorContext::None, body_to_py)
+            }
+
+            /// Order history between `start_ms` and `end_ms`, every page, newest first.
+            #[pyo3(signature = (market=None, start_ms=None, end_ms=None))]
+            fn orders_history, orders_history_async(
+                &self,
+                market: Option<&str>,
+                start_ms: Option<u64>,
+                end_ms: Option<u64>,
+            ) {
+                let url = filtered("/v1/orders-history", market, start_ms, end_ms);
+                (self.pages(url), ErrorContext::None, rows_to_py)
+            }
+
+            /// Fills between `start_ms` and `end_ms`, every page, newest first.
+            #[pyo3(signature = (market=None, start_ms=None, end_ms=None))]
+            fn fills, fills_async(
+                &self,
+                market: Option<&str>,
+                start_ms: Option<u64>,
+                end_ms: Option<u64>,
+            ) {
+                let url = filtered("/v1/fills", market, start_ms, end_ms);
+                (self.pages(url), ErrorContext::None, rows_to_py)
+            }
+
+            /// Positions.
+            fn positions, positions_async(&self) {
+                (self.results("/v1/positions".into()), ErrorContext::None, rows_to_py)
+            }
+
+            /// Balances.
+            fn balances, balances_async(&self) {
+                (self.results("/v1/balance".into()), ErrorContext::None, rows_to_py)
+            }
+
+            /// The account summary (`GET /account`).
+            fn account_summary, account_summary_async(&self) {
+                (self.get("/v1/account".into()), ErrorContext::None, body_to_py)
+            }
         }
-        Ok(())
-    }
-
-    /// Stops the private stream; no callback runs after this returns (unless called from a
-    /// callback). Idempotent.
-    fn stop_stream(&self, py: Python<'_>) {
-        let worker = self.lock_stream().take();
-        if let Some(worker) = worker {
-            worker.stop(py);
-        }
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "ExecClient(account={:?}, public_key={}, private_key=<redacted>)",
-            normalise_address(self.rest.credentials().account()),
-            self.public_key()
-        )
-    }
-
-    /// Authenticates (onboarding first when the exchange says `NOT_ONBOARDED` and
-    /// `ethereum_account` was given) and keeps the token fresh in the background.
-    fn connect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.connect_work()?,
-            ErrorContext::None,
-            none_to_py,
-        )
-    }
-
-    /// Async twin of `connect`.
-    fn connect_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.connect_work()?,
-            ErrorContext::None,
-            none_to_py,
-        )
-    }
-
-    /// Signs and sends one order; the exchange's order JSON plus `sent_at_ns` (`CLOCK_REALTIME`
-    /// ns just before the signed request was first written). A timeout raises
-    /// `ExecTimeoutError`: the order's state is then unknown, query it by client id.
-    fn submit_order<'py>(
-        &self,
-        py: Python<'py>,
-        order: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (work, context) = self.submit_work(order)?;
-        dispatch(py, false, work, context, sent_order_to_py)
-    }
-
-    /// Async twin of `submit_order`.
-    fn submit_order_async<'py>(
-        &self,
-        py: Python<'py>,
-        order: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (work, context) = self.submit_work(order)?;
-        dispatch(py, true, work, context, sent_order_to_py)
-    }
-
-    /// Sends 1 to 10 orders in one batch; one dict per order, in order: the exchange's order
-    /// JSON, or `{"client_id", "error": {"error", "message"}}` for a rejected one.
-    fn submit_orders<'py>(
-        &self,
-        py: Python<'py>,
-        orders: &Bound<'py, PyList>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.batch_work(orders)?,
-            ErrorContext::None,
-            text_to_py,
-        )
-    }
-
-    /// Async twin of `submit_orders`.
-    fn submit_orders_async<'py>(
-        &self,
-        py: Python<'py>,
-        orders: &Bound<'py, PyList>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.batch_work(orders)?,
-            ErrorContext::None,
-            text_to_py,
-        )
-    }
-
-    /// Modifies an open order (new size and price; market, side and type unchanged); the
-    /// exchange's order JSON.
-    fn modify_order<'py>(
-        &self,
-        py: Python<'py>,
-        order_id: &str,
-        order: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (work, context) = self.modify_work(order_id, order)?;
-        dispatch(py, false, work, context, body_to_py)
-    }
-
-    /// Async twin of `modify_order`.
-    fn modify_order_async<'py>(
-        &self,
-        py: Python<'py>,
-        order_id: &str,
-        order: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (work, context) = self.modify_work(order_id, order)?;
-        dispatch(py, true, work, context, body_to_py)
-    }
-
-    /// Requests the cancel of an order by exchange id (confirmed by the stream or a query).
-    fn cancel_order<'py>(&self, py: Python<'py>, order_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.cancel_work(order_id),
-            ErrorContext::None,
-            none_to_py,
-        )
-    }
-
-    /// Async twin of `cancel_order`.
-    fn cancel_order_async<'py>(
-        &self,
-        py: Python<'py>,
-        order_id: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.cancel_work(order_id),
-            ErrorContext::None,
-            none_to_py,
-        )
-    }
-
-    /// Requests the cancel of an order by client id.
-    fn cancel_by_client_id<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        client_id: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.cancel_client_work(market, client_id),
-            ErrorContext::Order(client_id.to_owned()),
-            none_to_py,
-        )
-    }
-
-    /// Async twin of `cancel_by_client_id`.
-    fn cancel_by_client_id_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        client_id: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.cancel_client_work(market, client_id),
-            ErrorContext::Order(client_id.to_owned()),
-            none_to_py,
-        )
-    }
-
-    /// Cancels every open order, of one market or of all.
-    #[pyo3(signature = (market=None))]
-    fn cancel_all<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.cancel_all_work(market),
-            ErrorContext::None,
-            none_to_py,
-        )
-    }
-
-    /// Async twin of `cancel_all`.
-    #[pyo3(signature = (market=None))]
-    fn cancel_all_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.cancel_all_work(market),
-            ErrorContext::None,
-            none_to_py,
-        )
-    }
-
-    /// Cancels by exchange ids and/or client ids; the per-order results
-    /// (`status`: `QUEUED_FOR_CANCELLATION`, `ALREADY_CLOSED`, `NOT_FOUND`).
-    #[pyo3(signature = (order_ids=Vec::new(), client_ids=Vec::new()))]
-    fn cancel_batch<'py>(
-        &self,
-        py: Python<'py>,
-        order_ids: Vec<String>,
-        client_ids: Vec<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.cancel_batch_work(order_ids, client_ids),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Async twin of `cancel_batch`.
-    #[pyo3(signature = (order_ids=Vec::new(), client_ids=Vec::new()))]
-    fn cancel_batch_async<'py>(
-        &self,
-        py: Python<'py>,
-        order_ids: Vec<String>,
-        client_ids: Vec<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.cancel_batch_work(order_ids, client_ids),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Open orders, of one market or of all.
-    #[pyo3(signature = (market=None))]
-    fn open_orders<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.results(filtered("/v1/orders", market, None, None)),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Async twin of `open_orders`.
-    #[pyo3(signature = (market=None))]
-    fn open_orders_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.results(filtered("/v1/orders", market, None, None)),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// One order by exchange id, whatever its state.
-    fn order<'py>(&self, py: Python<'py>, order_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.get(format!("/v1/orders/{}", encode_component(order_id))),
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
-
-    /// Async twin of `order`.
-    fn order_async<'py>(&self, py: Python<'py>, order_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.get(format!("/v1/orders/{}", encode_component(order_id))),
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
-
-    /// One order by client id, whatever its state (open orders, then the history).
-    fn order_by_client_id<'py>(
-        &self,
-        py: Python<'py>,
-        client_id: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.order_by_client_work(client_id),
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
-
-    /// Async twin of `order_by_client_id`.
-    fn order_by_client_id_async<'py>(
-        &self,
-        py: Python<'py>,
-        client_id: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.order_by_client_work(client_id),
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
-
-    /// Order history between `start_ms` and `end_ms`, every page, newest first.
-    #[pyo3(signature = (market=None, start_ms=None, end_ms=None))]
-    fn orders_history<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.pages(filtered("/v1/orders-history", market, start_ms, end_ms)),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Async twin of `orders_history`.
-    #[pyo3(signature = (market=None, start_ms=None, end_ms=None))]
-    fn orders_history_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.pages(filtered("/v1/orders-history", market, start_ms, end_ms)),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Fills between `start_ms` and `end_ms`, every page, newest first.
-    #[pyo3(signature = (market=None, start_ms=None, end_ms=None))]
-    fn fills<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.pages(filtered("/v1/fills", market, start_ms, end_ms)),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Async twin of `fills`.
-    #[pyo3(signature = (market=None, start_ms=None, end_ms=None))]
-    fn fills_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: Option<&str>,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.pages(filtered("/v1/fills", market, start_ms, end_ms)),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Positions.
-    fn positions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.results("/v1/positions".into()),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Async twin of `positions`.
-    fn positions_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.results("/v1/positions".into()),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Balances.
-    fn balances<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.results("/v1/balance".into()),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// Async twin of `balances`.
-    fn balances_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.results("/v1/balance".into()),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
-
-    /// The account summary (`GET /account`).
-    fn account_summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.get("/v1/account".into()),
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
-
-    /// Async twin of `account_summary`.
-    fn account_summary_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.get("/v1/account".into()),
-            ErrorContext::None,
-            body_to_py,
-        )
     }
 }
 

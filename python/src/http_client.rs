@@ -127,9 +127,15 @@ impl HttpClient {
         path: &str,
         query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<impl std::future::Future<Output = Result<bytes::Bytes, RestError>> + use<>> {
-        let url = api_path(path, query)?;
+        Ok(self.url_work(api_path(path, query)?))
+    }
+
+    fn url_work(
+        &self,
+        url: String,
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, RestError>> + use<> {
         let client = self.client.clone();
-        Ok(async move { client.get(&url).await })
+        async move { client.get(&url).await }
     }
 
     fn pages_work(
@@ -176,275 +182,154 @@ impl HttpClient {
     }
 }
 
-#[pymethods]
-impl HttpClient {
-    /// `http_url`: scheme and host without `/v1` (e.g. `https://api.testnet.paradex.trade`);
-    /// `ca_file`: a PEM CA trusted in addition to the usual roots; `timeout_ms`: per attempt.
-    #[new]
-    #[pyo3(signature = (http_url, *, ca_file=None, timeout_ms=5000))]
-    fn py_new(http_url: &str, ca_file: Option<&str>, timeout_ms: u64) -> PyResult<Self> {
-        let config = client_config(http_url, ca_file, timeout_ms)?;
-        let client = PublicClient::new(config).map_err(|e| BindingError::Config(e.to_string()))?;
-        Ok(Self { client })
-    }
+/// Declares a `#[pymethods]` block whose I/O methods are each written once and emitted twice
+/// (pyo3 needs one Rust method per Python name): `name` blocks with the GIL released and
+/// `name_async` returns an asyncio future. An I/O method's body evaluates to the
+/// `(work, error context, converter)` that [`dispatch`] takes; `plain` methods pass through.
+macro_rules! pymethods_with_async_twins {
+    (
+        impl $class:ty {
+            plain {
+                $($plain:item)*
+            }
+            io {
+                $(
+                    $(#[doc = $doc:literal])*
+                    $(#[pyo3($($pyo3:tt)*)])*
+                    fn $name:ident, $name_async:ident(
+                        &$self:ident $(, $arg:ident: $arg_ty:ty)* $(,)?
+                    ) $body:block
+                )*
+            }
+        }
+    ) => {
+        #[pymethods]
+        impl $class {
+            $($plain)*
 
-    /// `GET /v1{path}` with `query`; the decoded JSON reply.
-    #[pyo3(signature = (path, query=None))]
-    fn get<'py>(
-        &self,
-        py: Python<'py>,
-        path: &str,
-        query: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.get_work(path, query)?,
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
+            $(
+                $(#[doc = $doc])*
+                $(#[pyo3($($pyo3)*)])*
+                fn $name<'py>(
+                    &$self,
+                    py: Python<'py>,
+                    $($arg: $arg_ty),*
+                ) -> PyResult<Bound<'py, PyAny>> {
+                    let (work, context, convert) = $body;
+                    $crate::http_client::dispatch(py, false, work, context, convert)
+                }
 
-    /// Async twin of [`get`].
-    #[pyo3(signature = (path, query=None))]
-    fn get_async<'py>(
-        &self,
-        py: Python<'py>,
-        path: &str,
-        query: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.get_work(path, query)?,
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
+                #[doc = concat!("Async twin of `", stringify!($name), "`.")]
+                $(#[pyo3($($pyo3)*)])*
+                fn $name_async<'py>(
+                    &$self,
+                    py: Python<'py>,
+                    $($arg: $arg_ty),*
+                ) -> PyResult<Bound<'py, PyAny>> {
+                    let (work, context, convert) = $body;
+                    $crate::http_client::dispatch(py, true, work, context, convert)
+                }
+            )*
+        }
+    };
+}
 
-    /// Every `results` row of a paginated `GET /v1{path}`, following `next` cursors (more than
-    /// `max_pages` pages raises).
-    #[pyo3(signature = (path, query=None, max_pages=100))]
-    fn get_all<'py>(
-        &self,
-        py: Python<'py>,
-        path: &str,
-        query: Option<&Bound<'py, PyDict>>,
-        max_pages: usize,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = self.pages_work(api_path(path, query)?, max_pages, None);
-        dispatch(py, false, work, ErrorContext::None, rows_to_py)
-    }
+pub(crate) use pymethods_with_async_twins;
 
-    /// Async twin of [`get_all`].
-    #[pyo3(signature = (path, query=None, max_pages=100))]
-    fn get_all_async<'py>(
-        &self,
-        py: Python<'py>,
-        path: &str,
-        query: Option<&Bound<'py, PyDict>>,
-        max_pages: usize,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = self.pages_work(api_path(path, query)?, max_pages, None);
-        dispatch(py, true, work, ErrorContext::None, rows_to_py)
-    }
+pymethods_with_async_twins! {
+    impl HttpClient {
+        plain {
+            /// `http_url`: scheme and host without `/v1` (e.g.
+            /// `https://api.testnet.paradex.trade`); `ca_file`: a PEM CA trusted in addition to
+            /// the usual roots; `timeout_ms`: per attempt.
+            #[new]
+            #[pyo3(signature = (http_url, *, ca_file=None, timeout_ms=5000))]
+            fn py_new(http_url: &str, ca_file: Option<&str>, timeout_ms: u64) -> PyResult<Self> {
+                let config = client_config(http_url, ca_file, timeout_ms)?;
+                let client =
+                    PublicClient::new(config).map_err(|e| BindingError::Config(e.to_string()))?;
+                Ok(Self { client })
+            }
 
-    /// `GET /markets`: every market, every field as sent.
-    fn markets<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            false,
-            self.results_work("/v1/markets".into()),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
+            fn __repr__(&self) -> String {
+                format!("HttpClient({:?})", self.client.config().base_url)
+            }
+        }
+        io {
+            /// `GET /v1{path}` with `query`; the decoded JSON reply.
+            #[pyo3(signature = (path, query=None))]
+            fn get, get_async(&self, path: &str, query: Option<&Bound<'py, PyDict>>) {
+                (self.get_work(path, query)?, ErrorContext::None, body_to_py)
+            }
 
-    /// Async twin of [`markets`].
-    fn markets_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dispatch(
-            py,
-            true,
-            self.results_work("/v1/markets".into()),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
+            /// Every `results` row of a paginated `GET /v1{path}`, following `next` cursors (more
+            /// than `max_pages` pages raises).
+            #[pyo3(signature = (path, query=None, max_pages=100))]
+            fn get_all, get_all_async(
+                &self,
+                path: &str,
+                query: Option<&Bound<'py, PyDict>>,
+                max_pages: usize,
+            ) {
+                let work = self.pages_work(api_path(path, query)?, max_pages, None);
+                (work, ErrorContext::None, rows_to_py)
+            }
 
-    /// `GET /markets/summary?market=…` (`"ALL"` for every market).
-    #[pyo3(signature = (market="ALL"))]
-    fn markets_summary<'py>(&self, py: Python<'py>, market: &str) -> PyResult<Bound<'py, PyAny>> {
-        let url = path_with_query("/v1/markets/summary", &[("market", market)]);
-        dispatch(
-            py,
-            false,
-            self.results_work(url),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
+            /// `GET /markets`: every market, every field as sent.
+            fn markets, markets_async(&self) {
+                (self.results_work("/v1/markets".into()), ErrorContext::None, rows_to_py)
+            }
 
-    /// Async twin of [`markets_summary`].
-    #[pyo3(signature = (market="ALL"))]
-    fn markets_summary_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let url = path_with_query("/v1/markets/summary", &[("market", market)]);
-        dispatch(
-            py,
-            true,
-            self.results_work(url),
-            ErrorContext::None,
-            rows_to_py,
-        )
-    }
+            /// `GET /markets/summary?market=…` (`"ALL"` for every market).
+            #[pyo3(signature = (market="ALL"))]
+            fn markets_summary, markets_summary_async(&self, market: &str) {
+                let url = path_with_query("/v1/markets/summary", &[("market", market)]);
+                (self.results_work(url), ErrorContext::None, rows_to_py)
+            }
 
-    /// `GET /bbo/{market}`.
-    fn bbo<'py>(&self, py: Python<'py>, market: &str) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client.clone();
-        let url = Self::bbo_url(market);
-        dispatch(
-            py,
-            false,
-            async move { client.get(&url).await },
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
+            /// `GET /bbo/{market}`.
+            fn bbo, bbo_async(&self, market: &str) {
+                (self.url_work(Self::bbo_url(market)), ErrorContext::None, body_to_py)
+            }
 
-    /// Async twin of [`bbo`].
-    fn bbo_async<'py>(&self, py: Python<'py>, market: &str) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client.clone();
-        let url = Self::bbo_url(market);
-        dispatch(
-            py,
-            true,
-            async move { client.get(&url).await },
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
+            /// `GET /orderbook/{market}?depth=…`.
+            #[pyo3(signature = (market, depth=20))]
+            fn orderbook, orderbook_async(&self, market: &str, depth: u32) {
+                let work = self.url_work(Self::book_url(market, depth));
+                (work, ErrorContext::None, body_to_py)
+            }
 
-    /// `GET /orderbook/{market}?depth=…`.
-    #[pyo3(signature = (market, depth=20))]
-    fn orderbook<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        depth: u32,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client.clone();
-        let url = Self::book_url(market, depth);
-        dispatch(
-            py,
-            false,
-            async move { client.get(&url).await },
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
+            /// `GET /trades?market=…` between `start_ms` and `end_ms`, newest first, every page
+            /// (at most `limit` rows when given).
+            #[pyo3(signature = (market, start_ms=None, end_ms=None, limit=None))]
+            fn trades, trades_async(
+                &self,
+                market: &str,
+                start_ms: Option<u64>,
+                end_ms: Option<u64>,
+                limit: Option<usize>,
+            ) {
+                let url = Self::trades_url(market, start_ms, end_ms);
+                (self.pages_work(url, ALL_PAGES, limit), ErrorContext::None, rows_to_py)
+            }
 
-    /// Async twin of [`orderbook`].
-    #[pyo3(signature = (market, depth=20))]
-    fn orderbook_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        depth: u32,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client.clone();
-        let url = Self::book_url(market, depth);
-        dispatch(
-            py,
-            true,
-            async move { client.get(&url).await },
-            ErrorContext::None,
-            body_to_py,
-        )
-    }
+            /// `GET /funding/data?market=…` between `start_ms` and `end_ms`, every page.
+            #[pyo3(signature = (market, start_ms=None, end_ms=None))]
+            fn funding_data, funding_data_async(
+                &self,
+                market: &str,
+                start_ms: Option<u64>,
+                end_ms: Option<u64>,
+            ) {
+                let url = Self::funding_url(market, start_ms, end_ms);
+                (self.pages_work(url, ALL_PAGES, None), ErrorContext::None, rows_to_py)
+            }
 
-    /// `GET /trades?market=…` between `start_ms` and `end_ms`, newest first, every page (at
-    /// most `limit` rows when given).
-    #[pyo3(signature = (market, start_ms=None, end_ms=None, limit=None))]
-    fn trades<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-        limit: Option<usize>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = self.pages_work(Self::trades_url(market, start_ms, end_ms), ALL_PAGES, limit);
-        dispatch(py, false, work, ErrorContext::None, rows_to_py)
-    }
-
-    /// Async twin of [`trades`].
-    #[pyo3(signature = (market, start_ms=None, end_ms=None, limit=None))]
-    fn trades_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-        limit: Option<usize>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = self.pages_work(Self::trades_url(market, start_ms, end_ms), ALL_PAGES, limit);
-        dispatch(py, true, work, ErrorContext::None, rows_to_py)
-    }
-
-    /// `GET /funding/data?market=…` between `start_ms` and `end_ms`, every page.
-    #[pyo3(signature = (market, start_ms=None, end_ms=None))]
-    fn funding_data<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = self.pages_work(Self::funding_url(market, start_ms, end_ms), ALL_PAGES, None);
-        dispatch(py, false, work, ErrorContext::None, rows_to_py)
-    }
-
-    /// Async twin of [`funding_data`].
-    #[pyo3(signature = (market, start_ms=None, end_ms=None))]
-    fn funding_data_async<'py>(
-        &self,
-        py: Python<'py>,
-        market: &str,
-        start_ms: Option<u64>,
-        end_ms: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = self.pages_work(Self::funding_url(market, start_ms, end_ms), ALL_PAGES, None);
-        dispatch(py, true, work, ErrorContext::None, rows_to_py)
-    }
-
-    /// `GET /system/time`: the exchange's clock, unix milliseconds.
-    fn system_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client.clone();
-        dispatch(
-            py,
-            false,
-            async move { client.get("/v1/system/time").await },
-            ErrorContext::None,
-            server_time_to_py,
-        )
-    }
-
-    /// Async twin of [`system_time`].
-    fn system_time_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client.clone();
-        dispatch(
-            py,
-            true,
-            async move { client.get("/v1/system/time").await },
-            ErrorContext::None,
-            server_time_to_py,
-        )
-    }
-
-    fn __repr__(&self) -> String {
-        format!("HttpClient({:?})", self.client.config().base_url)
+            /// `GET /system/time`: the exchange's clock, unix milliseconds.
+            fn system_time, system_time_async(&self) {
+                let work = self.url_work("/v1/system/time".into());
+                (work, ErrorContext::None, server_time_to_py)
+            }
+        }
     }
 }
