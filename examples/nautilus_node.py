@@ -15,8 +15,9 @@ exits 0.
 The strategy quotes post-only orders on both sides at `--spread-bps` around the mid, re-quotes
 (modifies) when the mid moves by more than `--requote-bps`, stops quoting the side that would
 grow the position past `--max-inventory`, and every `--take-secs` seconds crosses the spread
-with a small IOC order toward flat (so a short demo shows fills in both directions). On stop it
-cancels its quotes and closes the position with a reduce-only market order.
+with a small IOC order toward flat (so a short demo shows fills in both directions). When time
+is up it stops quoting, cancels its quotes, closes the position with a reduce-only market order
+once the cancels are through, and then stops the node.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class MarketMakerConfig(StrategyConfig, frozen=True):
     take_secs: float = 3.0
 
 
+WIND_DOWN_STEP_S = 1.0
+
+
 class MarketMaker(Strategy):
     """Two post-only quotes around the mid, inventory-limited, modified as the mid moves."""
 
@@ -72,6 +76,7 @@ class MarketMaker(Strategy):
         self.quoted_mid: Decimal | None = None
         self.last_quote: QuoteTick | None = None
         self.fills: list[OrderFilled] = []
+        self.winding_down = False
 
     def on_start(self) -> None:
         self.instrument = self.cache.instrument(self.instrument_id)
@@ -86,6 +91,8 @@ class MarketMaker(Strategy):
 
     def on_quote_tick(self, tick: QuoteTick) -> None:
         self.last_quote = tick
+        if self.winding_down:
+            return
         mid = (tick.bid_price.as_decimal() + tick.ask_price.as_decimal()) / 2
         moved = self.quoted_mid is None or \
             abs(mid - self.quoted_mid) / mid * 10_000 >= Decimal(str(self.config.requote_bps))
@@ -122,7 +129,7 @@ class MarketMaker(Strategy):
 
     def _take_toward_flat(self, _event) -> None:
         """Crosses the spread with an IOC order toward flat (or buys when flat)."""
-        if self.last_quote is None:
+        if self.last_quote is None or self.winding_down:
             return
         net = self._net()
         side = OrderSide.SELL if net > 0 else OrderSide.BUY
@@ -140,8 +147,25 @@ class MarketMaker(Strategy):
         print(f"fill  {side} {event.last_qty} @ {event.last_px}  fee {event.commission}  "
               f"{event.liquidity_side.name.lower():5}  net {self._net()}", flush=True)
 
+    def wind_down(self) -> None:
+        """Stops quoting and taking, and cancels the resting quotes. Flatten once the cancels are
+        through: a quote filled between reading the position and its cancel would otherwise
+        leave the position open."""
+        self.winding_down = True
+        if "take" in self.clock.timer_names:
+            self.clock.cancel_timer("take")
+        self.cancel_all_orders(self.instrument_id)
+
+    def flatten(self) -> None:
+        """Closes the position with a reduce-only market order."""
+        net = self._net()
+        if net != 0:
+            side = OrderSide.SELL if net > 0 else OrderSide.BUY
+            self.submit_order(self.order_factory.market(
+                self.instrument_id, side, self.instrument.make_qty(abs(net)), reduce_only=True))
+
     def on_stop(self) -> None:
-        """Leaves nothing behind: cancels the quotes and closes the position (reduce-only)."""
+        """Leaves nothing behind (also when stopped without `wind_down`, e.g. Ctrl-C)."""
         self.cancel_all_orders(self.instrument_id)
         net = self._net()
         if net != 0:
@@ -291,7 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         else:  # credentials come from PARADEX_PRIVATE_KEY / PARADEX_ACCOUNT_ADDRESS
             private_key = account = http_url = ws_url = None
         node, strategy = build_node(args, http_url, ws_url, private_key, account)
-        node.get_event_loop().call_later(args.seconds, node.stop)
+        # Wind down in steps so the position is flat when the node stops: cancel the quotes,
+        # flatten once the cancels are through, stop once the closing fill is in.
+        loop = node.get_event_loop()
+        loop.call_later(args.seconds, strategy.wind_down)
+        loop.call_later(args.seconds + WIND_DOWN_STEP_S, strategy.flatten)
+        loop.call_later(args.seconds + 2 * WIND_DOWN_STEP_S, node.stop)
         try:
             node.run()
         finally:
