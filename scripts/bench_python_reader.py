@@ -14,9 +14,9 @@ Run with (release build of the extension installed in the venv first):
 
 Method: Python's cyclic GC is off and the sample array pre-faulted while measuring, so a
 collection or a first-touch page fault in the harness is not counted as ring latency. The
-writer spins on one core and Python on the other: on a 2-core machine any third runnable task
-preempts one of them, and that (not the reader) sets the p99 there; pin cores on a quiet machine
-for published figures.
+writer process is pinned to one core and Python to another (when there are two): unpinned, the
+scheduler migrates the two spinners and a migration costs a cold cache. On a 2-core machine any
+third runnable task still preempts one of them, and that (not the reader) sets the p99 there.
 """
 
 from __future__ import annotations
@@ -45,10 +45,17 @@ def writer_binary() -> str:
     return cargo_executable("paradex-tests", "ring_writer")
 
 
+# (writer core, reader core), read once before anything is pinned; None with one core.
+CORES = sorted(os.sched_getaffinity(0))
+PLACEMENT = (CORES[0], CORES[1]) if len(CORES) >= 2 else None
+
+
 class Writer:
     def __init__(self, binary: str, name: str, *args: str):
         self.proc = subprocess.Popen([binary, "--name", name, "--wait-go", *args],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if PLACEMENT is not None:
+            os.sched_setaffinity(self.proc.pid, {PLACEMENT[0]})
         assert self.proc.stdout.readline().startswith("ready")
 
     def go(self) -> None:
@@ -162,6 +169,8 @@ def main() -> None:
     if args.quick:
         args.records, args.throughput_records = 5_000, 200_000
     binary = writer_binary()
+    if PLACEMENT is not None:
+        os.sched_setaffinity(0, {PLACEMENT[1]})
     name = f"paradex.bench.{os.getpid()}"
     results = {"latency": [], "throughput": []}
     rows = []
@@ -190,7 +199,9 @@ def main() -> None:
                       f"{args.records} samples per mode (first 10% dropped as warm-up); latency "
                       "= Python time.monotonic_ns() after the poll returns - ts_recv stamped at "
                       "publish; GC off and samples pre-faulted while timing; throughput drains "
-                      f"{args.throughput_records} records published as fast as possible"
+                      f"{args.throughput_records} records published as fast as possible; "
+                      + (f"writer pinned to core {PLACEMENT[0]}, Python to core {PLACEMENT[1]}"
+                         if PLACEMENT else "one core: nothing pinned")
                       + ("; --quick run" if args.quick else "")),
         }
         Path(args.json).write_text(json.dumps(doc, indent=1) + "\n")
