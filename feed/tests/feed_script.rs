@@ -61,18 +61,10 @@ fn book_frame(seq: i64, pkg_type: PkgType, bids: &[Level], asks: &[Level]) -> Ve
         ts_us: 1_000 + seq,
         seq,
         pkg_type,
-        best_bid_price: None,
-        best_bid_size: None,
-        best_ask_price: None,
-        best_ask_size: None,
-        relative_spread: None,
-        best_bid_api_price: None,
-        best_bid_api_size: None,
-        best_ask_api_price: None,
-        best_ask_api_size: None,
         bids: Levels::from_slice(bids),
         asks: Levels::from_slice(asks),
         market: "BTC-USD-PERP",
+        ..BookEvent::default()
     }
     .encode(2, &mut out)
     .unwrap();

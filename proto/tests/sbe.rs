@@ -100,18 +100,10 @@ fn book_layout_by_hand() {
         ts_us: 1,
         seq: 7,
         pkg_type: PkgType::Delta,
-        best_bid_price: None,
-        best_bid_size: None,
-        best_ask_price: None,
-        best_ask_size: None,
-        relative_spread: None,
-        best_bid_api_price: None,
-        best_bid_api_size: None,
-        best_ask_api_price: None,
-        best_ask_api_size: None,
         bids: Levels::from_slice(&bids),
         asks: Levels::default(),
         market: "M",
+        ..BookEvent::default()
     };
     let mut expected: Vec<u8> = vec![89, 0, 3, 0, 1, 0, 0, 0]; // block 89, template 3, v0
     expected.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0]); // ts @0

@@ -55,18 +55,10 @@ pub fn sbe_frames(seq: i64) -> [Vec<u8>; 3] {
         ts_us: TS_US + seq,
         seq,
         pkg_type: PkgType::Snapshot,
-        best_bid_price: None,
-        best_bid_size: None,
-        best_ask_price: None,
-        best_ask_size: None,
-        relative_spread: None,
-        best_bid_api_price: None,
-        best_bid_api_size: None,
-        best_ask_api_price: None,
-        best_ask_api_size: None,
         bids: Levels::from_slice(&bids),
         asks: Levels::from_slice(&asks),
         market: MARKET,
+        ..BookEvent::default()
     }
     .encode(2, &mut book)
     .unwrap();

@@ -81,18 +81,10 @@ pub(crate) fn book_event<'a>(
         ts_us: ts(ts_us),
         seq: seq(seq_no),
         pkg_type,
-        best_bid_price: None,
-        best_bid_size: None,
-        best_ask_price: None,
-        best_ask_size: None,
-        relative_spread: None,
-        best_bid_api_price: None,
-        best_bid_api_size: None,
-        best_ask_api_price: None,
-        best_ask_api_size: None,
         bids: Levels::from_slice(bids),
         asks: Levels::from_slice(asks),
         market,
+        ..sbe::BookEvent::default()
     }
 }
 

@@ -76,7 +76,10 @@ sbe_template! {
 sbe_template! {
     /// `BookEvent` (template 3): an order-book snapshot or delta. Level groups are read
     /// lazily, in place.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    ///
+    /// `Default` leaves the optional best-price summary absent and both sides empty, so an
+    /// event that carries levels only names the fields it has.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
     pub struct BookEvent<'a> {
         template_id: template::BOOK,
         since_version: 0,

@@ -147,6 +147,14 @@ wire_enum! {
     Delta = 1 }
 }
 
+/// The wire's zero value, so a [`BookEvent`](super::BookEvent) built with
+/// `..BookEvent::default()` is a snapshot unless it says otherwise.
+impl Default for PkgType {
+    fn default() -> Self {
+        Self::Snapshot
+    }
+}
+
 wire_enum! {
     /// Market asset kind.
     AssetKind { /// Not given.
