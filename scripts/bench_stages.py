@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from host_info import cpu_model
+
 REPO = Path(__file__).resolve().parents[1]
 
 CRITERION_BENCHES = ["ring_publish", "feed_decode", "exec_sign", "exec_state", "exec_rest"]
@@ -176,14 +178,7 @@ def _cmd(argv: list[str]) -> str:
 
 
 def machine(python: str) -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model() or "unknown"
     try:
         mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
     except (OSError, ValueError, IndexError):

@@ -21,6 +21,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from host_info import cpu_model
+
 # Every scenario the suite has, in report order (a missing file is reported, never skipped).
 SCENARIOS = [
     "ws_drop", "ws_stall", "ws_malformed", "ws_truncated", "ws_oversized", "book_seq_gap",
@@ -39,14 +41,7 @@ def git(*args: str) -> str:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model() or "unknown CPU"
     cores = len(re.findall(r"^processor", Path("/proc/cpuinfo").read_text(), re.M)) if Path("/proc/cpuinfo").exists() else "?"
     return f"{platform.node()}: {cpu}, {cores} cores, Linux {platform.release()}"
 
