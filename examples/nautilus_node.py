@@ -167,11 +167,7 @@ class MarketMaker(Strategy):
     def on_stop(self) -> None:
         """Leaves nothing behind (also when stopped without `wind_down`, e.g. Ctrl-C)."""
         self.cancel_all_orders(self.instrument_id)
-        net = self._net()
-        if net != 0:
-            side = OrderSide.SELL if net > 0 else OrderSide.BUY
-            self.submit_order(self.order_factory.market(
-                self.instrument_id, side, self.instrument.make_qty(abs(net)), reduce_only=True))
+        self.flatten()
 
     def summary(self) -> str:
         realized = self.portfolio.realized_pnl(self.instrument_id)
